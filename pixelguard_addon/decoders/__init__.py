@@ -1,0 +1,56 @@
+"""Request decoders: turn one captured request into every value a tracker could carry.
+
+    decoded = decode_request(request)          # never raises
+    for field in decoded.fields: field.chain   # "body(gzip) → json → properties.reason"
+
+The request is read in three parts, each listed in `REQUEST_PARTS`: its URL (path, matrix
+params, query, fragment), its headers (Referer, Origin, cookies) and its body. Values found
+there are unpacked recursively by the walker (`walker.VALUE_DECODERS`).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..model import CapturedRequest, Decoded
+from .body import walk_body
+from .headers import header_roots
+from .limits import Limits
+from .url import request_url
+from .walker import VALUE_DECODERS, Walker
+
+__all__ = ["Limits", "decode_request", "VALUE_DECODERS"]
+
+
+def walk_url(request: CapturedRequest, walker: Walker) -> None:
+    url = request_url(request.url)
+    walker.emit(("path",), url.path, "path", container=url.path_is_container)
+    for root in url.roots:
+        walker.walk(root)
+
+
+def walk_headers(request: CapturedRequest, walker: Walker) -> None:
+    for root in header_roots(request):
+        walker.walk(root)
+
+
+REQUEST_PARTS: tuple[tuple[str, Callable[[CapturedRequest, Walker], None]], ...] = (
+    ("url", walk_url),
+    ("headers", walk_headers),
+    ("body", walk_body),
+)
+
+
+def decode_request(request: CapturedRequest, limits: Limits = Limits()) -> Decoded:
+    """Every field of `request`, with notes on what was only partly read or not readable."""
+    walker = Walker(limits)
+    if not request.body_complete:
+        # Whatever the body shows, the part the capture lost may hold the leak.
+        walker.budget.partial("body incomplete in capture")
+    for part, walk in REQUEST_PARTS:
+        if walker.budget.exhausted:
+            break
+        try:
+            walk(request, walker)
+        except Exception as exc:  # a bug or a capture shaped beyond belief: keep the rest
+            walker.budget.undecodable(f"{part}: decoder failed ({type(exc).__name__})")
+    return walker.budget.decoded

@@ -1,0 +1,39 @@
+"""Newline-delimited bodies: GA4 batches (one url-encoded event per line, `text/plain`),
+Sentry envelopes and Datadog intake (one JSON document per line).
+
+Each line becomes `ndjson[i]` (0-based, counting blank lines, so Sentry's event item is
+`ndjson[2]` after the envelope header and the item header) and is then read as JSON or as
+a form.
+"""
+from __future__ import annotations
+
+from .base import Child
+from .form import FormValue, looks_like_form
+from .json_value import JsonValue
+from .limits import Context
+
+LINE_DECODERS = (JsonValue(), FormValue(strict=False))
+
+
+class NdjsonValue:
+    """`strict` (for sniffed bodies) wants every line to look like JSON or a form; a declared
+    ndjson/envelope body keeps odd lines (attachments, truncated tails) as plain leaves."""
+
+    name = "ndjson"
+
+    def __init__(self, strict: bool = True):
+        self.strict = strict
+
+    def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
+        lines = [line.rstrip("\r") for line in value.split("\n")]
+        numbered = [(index, line) for index, line in enumerate(lines) if line.strip()]
+        if len(numbered) < 2:
+            return None
+        if self.strict and not all(_looks_like_record(line) for _, line in numbered):
+            return None
+        return [Child((f"ndjson[{index}]",), line, key, decoders=LINE_DECODERS) for index, line in numbered]
+
+
+def _looks_like_record(line: str) -> bool:
+    text = line.strip()
+    return text[:1] in ("{", "[") or looks_like_form(text, strict=False)

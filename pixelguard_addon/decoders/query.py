@@ -1,0 +1,52 @@
+"""`key=value&key=value` text: URL query strings and url-encoded form bodies.
+
+Written by hand rather than with `urllib.parse.parse_qsl` because trackers need every pair
+kept: repeated keys (`ep.item=a&ep.item=b`), empty values, keys without `=`, and broken
+percent escapes must all survive without an exception or a `max_num_fields` error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote, unquote_plus
+
+from .base import Child
+
+
+@dataclass(frozen=True)
+class Pair:
+    key: str
+    value: str
+    has_value: bool  # False for a bare `?flag`: the key itself is the data
+
+
+def parse_pairs(text: str) -> list[Pair]:
+    """Split on `&`, then on the first `=`; `+` means space (form encoding)."""
+    pairs = []
+    for piece in text.split("&"):
+        if not piece:
+            continue
+        raw_key, has_value, raw_value = piece.partition("=")
+        key = unquote_plus(raw_key, errors="replace")
+        value = unquote_plus(raw_value, errors="replace")
+        pairs.append(Pair(key, value, bool(has_value)))
+    return pairs
+
+
+def pair_children(pairs: list[Pair], prefix: str = "", head: tuple[str, ...] = ()) -> list[Child]:
+    """One child per pair, steps `head + (prefix + key,)`: `query.dl`, `url.query.q`, `form → en`.
+
+    Empty values carry nothing and are skipped; a bare key is yielded as `<key>(key)` with the
+    key as its value, since `?hiv-test` says as much as `?topic=hiv-test`.
+    """
+    children = []
+    for pair in pairs:
+        if pair.value:
+            children.append(Child(head + (prefix + pair.key,), pair.value, pair.key))
+        elif not pair.has_value:
+            children.append(Child(head + (prefix + pair.key, "(key)"), pair.key, pair.key, final=True))
+    return children
+
+
+def unquote_text(text: str) -> str:
+    """Percent-decode a path or fragment (no `+` rule there), never raising."""
+    return unquote(text, errors="replace")

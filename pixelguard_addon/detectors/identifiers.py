@@ -1,0 +1,385 @@
+"""Identifiers recognised by shape: e-mail, phone, SSN, date of birth, ZIP, record number, digests.
+
+Everything about a kind (regex, key hints, validator, severity) is data in
+patterns/identifiers.toml; this module only runs it. Regexes run on short values whole and on
+long values only in windows around a prefilter hit (an `@`, a run of digits), so a 64 KiB DOM
+snapshot costs little more than a `str.find`.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import regex
+
+from ..model import Field, Match, SEVERITIES
+from .base import FieldContext
+from .keys import KeyHints
+from .loading import TomlFile
+from ..masking import MASKERS, mask_hash, mask_text
+from .validators import VALIDATORS
+
+MAX_SCAN = 64 * 1024  # characters of one field that are looked at
+WHOLE_SCAN = 2048  # values up to this long are scanned whole; longer ones in windows
+WINDOW = 24  # characters kept either side of a prefilter hit
+
+KIND_KEYS = {"name", "rule_id", "category", "severity", "validator", "mask", "confidence",
+             "key_confidence", "key_hints", "context_words", "pattern"}
+PATTERN_KEYS = {"name", "regex", "key_required", "prefilter"}
+PREFILTERS = ("@", "digits")
+HASH_CLASSES = ("email", "phone", "name", "other")
+
+_AT = re.compile(r"%(?:25)?40", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d[\d\s().\-/]*")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    name: str
+    regex: Any  # compiled `regex` pattern
+    key_required: bool
+    prefilter: str
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    rule_id: str
+    category: str
+    severity: str
+    validator_name: str
+    validator: Callable[[str], str] | None
+    mask: str
+    confidence: float
+    key_confidence: float
+    hints: KeyHints
+    context: Any  # compiled regex of context words, or None
+    patterns: tuple[PatternSpec, ...]
+
+
+@dataclass(frozen=True)
+class HashedSpec:
+    rule_id: str
+    severity: str
+    confidence: float
+    role_confidence: float
+    hints: tuple[tuple[str, KeyHints], ...]  # (class, hints) in precedence order
+    tv1_parts: dict[str, str]
+    ignored: frozenset[str]  # digests of placeholder values, lower-cased hex / exact base64
+
+
+@dataclass(frozen=True)
+class IdentifierTable:
+    kinds: tuple[KindSpec, ...]
+    hashed: HashedSpec
+    context_chars: int
+
+
+def load_identifiers(path: Path) -> IdentifierTable:
+    """patterns/identifiers.toml, compiled. Cached: the field and hashed detectors share it."""
+    return _load_identifiers(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_identifiers(path: Path) -> IdentifierTable:
+    toml = TomlFile(path)
+    toml.check_keys(toml.data, {"schema_version", "context_chars", "kind", "validator", "hashed"}, [])
+    options = toml.data.get("validator", {})
+    if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+        raise toml.fail(["validator"], "must be tables: [validator.<name>]")
+    for name in options:
+        if name not in VALIDATORS:
+            raise toml.fail(["validator", name], f"unknown validator (known: {', '.join(VALIDATORS)})")
+    kinds = tuple(_kind(toml, index, table, options) for index, table in enumerate(toml.tables("kind")))
+    names = [kind.name for kind in kinds]
+    if len(set(names)) != len(names):
+        raise toml.fail(["kind"], "two kinds share a name")
+    context_chars = toml.data.get("context_chars", 40)
+    if not isinstance(context_chars, int) or not 0 <= context_chars <= 200:
+        raise toml.fail(["context_chars"], "must be an integer from 0 to 200")
+    return IdentifierTable(kinds, _hashed(toml), context_chars)
+
+
+def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, dict]) -> KindSpec:
+    where: list[str | int] = ["kind", index]
+    toml.check_keys(table, KIND_KEYS, where)
+    name = toml.string(table, "name", where)
+    severity = toml.string(table, "severity", where)
+    if severity not in SEVERITIES:
+        raise toml.fail([*where, "severity"], f"must be one of {', '.join(SEVERITIES)}")
+    validator_name = toml.string(table, "validator", where, "")
+    validator = None
+    if validator_name:
+        if validator_name not in VALIDATORS:
+            raise toml.fail([*where, "validator"], f"unknown validator (known: {', '.join(VALIDATORS)})")
+        function, kwargs = VALIDATORS[validator_name], dict(options.get(validator_name, {}))
+        validator = (lambda value, f=function, k=kwargs: f(value, **k))
+    mask = toml.string(table, "mask", where, "text")
+    if mask not in MASKERS:
+        raise toml.fail([*where, "mask"], f"unknown mask (known: {', '.join(MASKERS)})")
+    words = toml.strings(table, "context_words", where)
+    context = regex.compile("(?<![a-z])(?:" + "|".join(regex.escape(w.lower()) for w in words) + ")") if words else None
+    patterns = []
+    raw_patterns = table.get("pattern", [])
+    if not isinstance(raw_patterns, list) or not raw_patterns:
+        raise toml.fail([*where, "pattern"], "needs at least one [[kind.pattern]]")
+    for number, item in enumerate(raw_patterns):
+        at: list[str | int] = [*where, "pattern", number]
+        if not isinstance(item, dict):
+            raise toml.fail(at, "must be a table")
+        toml.check_keys(item, PATTERN_KEYS, at)
+        prefilter = toml.string(item, "prefilter", at, "digits")
+        if prefilter not in PREFILTERS:
+            raise toml.fail([*at, "prefilter"], f"must be one of {', '.join(PREFILTERS)}")
+        try:
+            compiled = regex.compile(toml.string(item, "regex", at))
+        except regex.error as exc:
+            raise toml.fail([*at, "regex"], f"invalid regex: {exc}") from exc
+        patterns.append(PatternSpec(toml.string(item, "name", at), compiled,
+                                    toml.boolean(item, "key_required", at), prefilter))
+    return KindSpec(
+        name=name,
+        rule_id=toml.string(table, "rule_id", where),
+        category=toml.string(table, "category", where, f"identifier:{name}"),
+        severity=severity,
+        validator_name=validator_name,
+        validator=validator,
+        mask=mask,
+        confidence=toml.number(table, "confidence", where, 0.8),
+        key_confidence=toml.number(table, "key_confidence", where, 0.95),
+        hints=KeyHints(toml.strings(table, "key_hints", where)),
+        context=context,
+        patterns=tuple(patterns),
+    )
+
+
+def _hashed(toml: TomlFile) -> HashedSpec:
+    table = toml.data.get("hashed")
+    where: list[str | int] = ["hashed"]
+    if not isinstance(table, dict):
+        raise toml.fail(where, "missing [hashed] table")
+    toml.check_keys(table, {"rule_id", "severity", "confidence", "role_confidence", "ignore_plaintexts",
+                            "key_hints", "tv1_parts"}, where)
+    severity = toml.string(table, "severity", where)
+    if severity not in SEVERITIES:
+        raise toml.fail([*where, "severity"], f"must be one of {', '.join(SEVERITIES)}")
+    hints_table = table.get("key_hints", {})
+    if not isinstance(hints_table, dict):
+        raise toml.fail([*where, "key_hints"], "must be a table of lists")
+    toml.check_keys(hints_table, set(HASH_CLASSES), [*where, "key_hints"])
+    hints = tuple((cls, KeyHints(toml.strings(hints_table, cls, [*where, "key_hints"])))
+                  for cls in HASH_CLASSES if cls in hints_table)
+    tv1 = table.get("tv1_parts", {})
+    if not isinstance(tv1, dict) or not all(v in HASH_CLASSES for v in tv1.values()):
+        raise toml.fail([*where, "tv1_parts"], f"values must be one of {', '.join(HASH_CLASSES)}")
+    ignored: set[str] = set()
+    for plain in toml.strings(table, "ignore_plaintexts", where):
+        for variant in {plain, plain.lower()}:
+            for algorithm in ("md5", "sha1", "sha256", "sha512"):
+                digest = hashlib.new(algorithm, variant.encode()).digest()
+                ignored.add(digest.hex())
+                ignored.add(base64.b64encode(digest).decode())
+                ignored.add(base64.urlsafe_b64encode(digest).decode().rstrip("="))
+    return HashedSpec(
+        rule_id=toml.string(table, "rule_id", where),
+        severity=severity,
+        confidence=toml.number(table, "confidence", where, 0.9),
+        role_confidence=toml.number(table, "role_confidence", where, 0.75),
+        hints=hints,
+        tv1_parts=dict(tv1),
+        ignored=frozenset(ignored),
+    )
+
+
+def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
+    """Where a pattern with this prefilter can match; the whole text when it is short."""
+    if prefilter == "@":
+        if "@" not in text:
+            return []
+        if len(text) <= WHOLE_SCAN:
+            return [(0, len(text))]
+        spans, at = [], text.find("@")
+        while at != -1:
+            spans.append((at - 80, at + 270))  # local part ≤ 64, domain ≤ 253 (+ room for lookaround)
+            at = text.find("@", at + 1)
+    else:
+        first = _DIGIT_RUN.search(text)
+        if first is None:
+            return []
+        if len(text) <= WHOLE_SCAN:
+            return [(0, len(text))]
+        spans = [(m.start(), m.end()) for m in _DIGIT_RUN.finditer(text, first.start())]
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        start, end = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class IdentifierDetector:
+    """PG-ID-EMAIL, PG-ID-PHONE, PG-ID-SSN, PG-ID-DOB, PG-ID-ZIP, PG-ID-MRN: one match per kind per field."""
+
+    name = "identifiers"
+
+    def __init__(self, table: IdentifierTable):
+        self.table = table
+
+    def detect(self, item: Field, context: FieldContext) -> list[Match]:
+        try:
+            return self._detect(item)
+        except Exception:  # pragma: no cover - a detector never takes the request down
+            return []
+
+    def _detect(self, item: Field) -> list[Match]:
+        text = item.value[:MAX_SCAN]
+        if len(text) < 5:
+            return []
+        at_text = _AT.sub("@", text) if "%" in text else text
+        windows = {"@": _windows(at_text, "@"), "digits": _windows(text, "digits")}
+        if not windows["@"] and not windows["digits"]:
+            return []
+        lowered: dict[int, str] = {}
+        matches = []
+        for kind in self.table.kinds:
+            hint = kind.hints.match(item.key) if kind.hints else ""
+            for pattern in kind.patterns:
+                if not windows[pattern.prefilter]:
+                    continue
+                scanned = at_text if pattern.prefilter == "@" else text
+                needs_context = pattern.key_required and not hint
+                lower = ""
+                if needs_context or (not hint and kind.context is not None):
+                    if kind.context is None:
+                        continue
+                    lower = lowered.setdefault(id(scanned), scanned.translate(_ASCII_LOWER))
+                    if needs_context and kind.context.search(lower) is None:
+                        continue  # no key hint and no context word anywhere: nothing to find
+                found = self._first(kind, pattern, scanned, windows[pattern.prefilter], lower, hint)
+                if found:
+                    matches.append(self._match(kind, pattern, found[0], item.key, hint, found[1]))
+                    break
+        return matches
+
+    def _first(self, kind: KindSpec, pattern: PatternSpec, text: str, windows: list[tuple[int, int]],
+               lower: str, hint: str) -> tuple[str, str] | None:
+        """The first candidate that passes the validator and, when it needs one, has context."""
+        for start, end in windows:
+            for candidate in pattern.regex.finditer(text, start, end):
+                if kind.validator and kind.validator(candidate.group(0)):
+                    continue
+                context_word = ""
+                if lower:
+                    before = max(0, candidate.start() - self.table.context_chars)
+                    word = kind.context.search(lower, before, candidate.start())
+                    context_word = word.group(0) if word else ""
+                if pattern.key_required and not hint and not context_word:
+                    continue
+                return candidate.group(0), context_word
+        return None
+
+    def _match(self, kind: KindSpec, pattern: PatternSpec, value: str, key: str, hint: str,
+               context_word: str) -> Match:
+        parts = [f"{kind.name}: {pattern.name}"]
+        if kind.validator:
+            parts.append(f"passed {kind.validator_name} validator")
+        if hint:
+            parts.append(f"key context: {key}")
+        elif context_word:
+            parts.append(f"text context: '{context_word}'")
+        return Match(
+            rule_id=kind.rule_id,
+            category=kind.category,
+            severity=kind.severity,
+            evidence=MASKERS.get(kind.mask, mask_text)(value),
+            detail="; ".join(parts),
+            confidence=kind.key_confidence if hint else kind.confidence,
+            term=kind.name,
+        )
+
+
+_DIGEST = re.compile(
+    r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}"
+    r"|[A-Za-z0-9_-]{43}|[A-Za-z0-9+/]{43}="
+)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_WHAT = {"email": "an e-mail address", "phone": "a phone number", "name": "a name", "other": "user data"}
+_LIST_SPLIT = re.compile(r"[\s,;|]+")
+
+
+def describe_digest(value: str) -> tuple[str, str]:
+    """(algorithm, encoding) of a digest-shaped string."""
+    if _HEX.fullmatch(value):
+        return {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}[len(value)], "hex"
+    return "sha256", ("base64url" if re.search(r"[_-]", value) or not value.endswith("=") else "base64")
+
+
+class HashedIdentifierDetector:
+    """PG-ID-HASHED: a digest where trackers put hashed e-mail, phone, name or other user data."""
+
+    name = "hashed-identifiers"
+
+    def __init__(self, table: IdentifierTable):
+        self.spec = table.hashed
+
+    def detect(self, item: Field, context: FieldContext) -> list[Match]:
+        try:
+            return self._detect(item, context)
+        except Exception:  # pragma: no cover
+            return []
+
+    def _class_of(self, key: str) -> str:
+        for cls, hints in self.spec.hints:
+            if hints.match(key):
+                return cls
+        return ""
+
+    def _detect(self, item: Field, context: FieldContext) -> list[Match]:
+        value = item.value.strip()
+        if len(value) < 32 or len(value) > 4096:
+            return []
+        if value.startswith("tv.1~"):
+            return self._tv1(value, item.key)
+        cls = self._class_of(item.key)
+        if not cls and context.role != "hashed_id":
+            return []
+        for part in _LIST_SPLIT.split(value)[:32]:
+            if self._is_digest(part):
+                return [self._match(part, cls or "other", item.key, bool(cls))]
+        return []
+
+    def _tv1(self, value: str, key: str) -> list[Match]:
+        matches, seen = [], set()
+        for part in value.split("~")[1:64]:
+            name, _, digest = part.partition(".")
+            cls = self.spec.tv1_parts.get(name)
+            if cls and cls not in seen and self._is_digest(digest):
+                seen.add(cls)
+                matches.append(self._match(digest, cls, f"{key or 'em'} (tv.1~{name}.)", True))
+        return matches
+
+    def _is_digest(self, value: str) -> bool:
+        if not _DIGEST.fullmatch(value) or len(set(value.rstrip("="))) < 4:
+            return False
+        return value.lower() not in self.spec.ignored and value not in self.spec.ignored
+
+    def _match(self, digest: str, cls: str, key: str, by_key: bool) -> Match:
+        algorithm, encoding = describe_digest(digest)
+        how = f"key context: {key}" if by_key else f"field role hashed_id (key {key or '?'})"
+        return Match(
+            rule_id=self.spec.rule_id,
+            category=f"identifier:hashed-{cls}",
+            severity=self.spec.severity,
+            evidence=mask_hash(digest, algorithm),
+            detail=f"{algorithm.upper()} {encoding} digest of {_WHAT[cls]}; {how}",
+            confidence=self.spec.confidence if by_key else self.spec.role_confidence,
+            term=f"hashed-{cls}",
+        )

@@ -1,0 +1,201 @@
+"""The inspection engine: one request in, findings out. Knows nothing of mitmproxy.
+
+The live proxy addon and `pixelguard scan` both call `Engine.inspect`, so what a tester
+sees in the browser and what CI sees in a saved capture are decided by the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .catalog import Catalog, Vendor, load_catalog, patterns_dir
+from .decoders import Limits, decode_request
+from .masking import mask_url
+from .detectors import build_detectors
+from .detectors.base import FieldContext, RequestContext
+from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
+from .policy import Policy, PolicyError
+from .thirdparty import declared_sites, is_first_party, site_of
+from .tomlpos import line_of
+
+PAGE_ROLES = ("page_url", "referrer")
+
+
+@dataclass
+class Inspection:
+    """What the engine concluded about one request."""
+
+    request: CapturedRequest
+    site: str
+    vendor: Vendor | None = None
+    first_party: bool = False
+    ignored: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+    undecodable: list[str] = field(default_factory=list)
+
+    @property
+    def vendor_name(self) -> str:
+        return self.vendor.name if self.vendor else self.site
+
+    @property
+    def fully_inspected(self) -> bool:
+        return not self.partial and not self.undecodable
+
+
+class Engine:
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        catalog: Catalog | None = None,
+        patterns: Path | None = None,
+        limits: Limits = Limits(),
+    ):
+        self.policy = policy or Policy()
+        self.patterns = patterns or patterns_dir()
+        self.catalog = catalog or load_catalog()
+        self.limits = limits
+        self.field_detectors, self.request_detectors = build_detectors(self.policy, self.patterns)
+        self.first_party_sites = declared_sites(self.policy.first_party)
+        self._check_allowed_vendors()
+
+    def _check_allowed_vendors(self) -> None:
+        known = {vendor.id for vendor in self.catalog.vendors}
+        for index, (vendor_id, _) in enumerate(self.policy.allowed_vendors):
+            if vendor_id not in known:
+                line = _policy_line(self.policy.source, ["allowed_vendor", index, "id"])
+                raise PolicyError(self.policy.source, line, f"allowed_vendor[{index}].id",
+                                  f"unknown vendor {vendor_id!r} (see patterns/trackers.toml)")
+
+    def inspect(self, request: CapturedRequest) -> Inspection:
+        host = request.host
+        inspection = Inspection(request=request, site=site_of(host), vendor=self.catalog.vendor_for_host(host))
+        if host in self.policy.ignore_hosts:
+            inspection.ignored = True
+            return inspection
+        page_url = page_url_of(request)
+        page_host = urlsplit(page_url).hostname if page_url else None
+        # A known tracker's host is never first party, whatever the page: that is the leak.
+        if inspection.vendor is None and is_first_party(host, self.first_party_sites, page_host):
+            inspection.first_party = True
+            return inspection
+        decoded = decode_request(request, self.limits)
+        inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
+        inspection.findings = self._findings(request, inspection, decoded, page_url)
+        return inspection
+
+    def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
+                  page_url: str | None) -> list[Finding]:
+        vendor = inspection.vendor
+        roles = self._roles(decoded.fields, vendor)
+        located: list[tuple[Field | None, Match]] = []
+        for item in decoded.fields:
+            if item.container:
+                continue
+            context = FieldContext(role=roles.get(item.steps, ""), vendor_id=vendor.id if vendor else "")
+            for detector in self.field_detectors:
+                located.extend((item, match) for match in detector.detect(item, context))
+        request_context = RequestContext(
+            request=request,
+            decoded=decoded,
+            vendor_id=vendor.id if vendor else "",
+            is_known_tracker=vendor is not None,
+            page_urls=_page_urls(decoded.fields, roles, page_url),
+            titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
+        )
+        for detector in self.request_detectors:
+            located.extend(detector.detect_request(request_context))
+        return self._merge(request, inspection, page_url, located)
+
+    def _roles(self, fields: list[Field], vendor: Vendor | None) -> dict[tuple[str, ...], str]:
+        """Each field's role, inherited from the nearest container that has one.
+
+        Children of a page URL (`query.dl → url.path`) are still the page URL: the page-context
+        rule reports them, so the condition rule must not report them a second time.
+        """
+        roles: dict[tuple[str, ...], str] = {}
+        for item in fields:
+            role = self.catalog.role_of(item.key, vendor) if item.key else ""
+            if not role:
+                role = _inherited_role(item.steps, roles)
+            if role:
+                roles[item.steps] = role
+        return roles
+
+    def _merge(self, request: CapturedRequest, inspection: Inspection, page_url: str | None,
+               located: list[tuple[Field | None, Match]]) -> list[Finding]:
+        """One finding per (category, location); the worst match there speaks for it."""
+        best: dict[tuple[str, str], tuple[str, Match, list[str]]] = {}
+        for item, match in located:
+            chain = item.chain if item is not None else "page"
+            key = (match.category, chain)
+            if key not in best:
+                best[key] = (chain, match, [match.term] if match.term else [])
+                continue
+            _, kept, terms = best[key]
+            if match.term and match.term not in terms:
+                terms.append(match.term)
+            if (severity_rank(match.severity), match.confidence) > (severity_rank(kept.severity), kept.confidence):
+                best[key] = (chain, match, terms)
+        _drop_identifiers_explained_by_canaries(best)
+        vendor = inspection.vendor
+        allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
+        findings = [
+            Finding(
+                rule_id=match.rule_id, category=match.category, severity=match.severity,
+                vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
+                method=request.method, url=mask_url(request.url), host=request.host,
+                page_url=mask_url(page_url) if page_url else None, chain=chain,
+                evidence=match.evidence, detail=match.detail, confidence=match.confidence,
+                term=", ".join(terms), sensitive_tags=match.sensitive_tags,
+                source=request.source, index=request.index, allowed=allowed,
+            )
+            for chain, match, terms in best.values()
+        ]
+        findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
+        return findings
+
+
+def _drop_identifiers_explained_by_canaries(best: dict[tuple[str, str], tuple]) -> None:
+    """A test patient's hashed e-mail is one leak, not also an anonymous "hashed identifier"."""
+    canary_chains = {chain for category, chain in best if category.startswith("test-patient:")}
+    for category, chain in list(best):
+        if category.startswith("identifier:") and chain in canary_chains:
+            del best[(category, chain)]
+
+
+def page_url_of(request: CapturedRequest) -> str | None:
+    """The page a request came from: the capture's own record, else Referer, else Origin."""
+    for candidate in (request.page_url, request.header("referer"), request.header("origin")):
+        if candidate and candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
+
+
+def _inherited_role(steps: tuple[str, ...], roles: dict[tuple[str, ...], str]) -> str:
+    for end in range(len(steps) - 1, 0, -1):
+        role = roles.get(steps[:end])
+        if role:
+            return role
+    return ""
+
+
+def _page_urls(fields: list[Field], roles: dict[tuple[str, ...], str],
+               page_url: str | None) -> list[tuple[Field | None, str]]:
+    """Page URLs carried in the payload (outermost only), plus the request's own page."""
+    found: list[tuple[Field | None, str]] = []
+    for item in fields:
+        if roles.get(item.steps) in PAGE_ROLES and _inherited_role(item.steps, roles) not in PAGE_ROLES:
+            if item.value.strip():
+                found.append((item, item.value))
+    if page_url and page_url not in {value for _, value in found}:
+        found.append((None, page_url))
+    return found
+
+
+def _policy_line(source: str, path: list[str | int]) -> int | None:
+    try:
+        return line_of(Path(source).read_text(encoding="utf-8"), path)
+    except OSError:
+        return None

@@ -1,0 +1,154 @@
+"""The data that flows through pixelguard: requests in, fields in the middle, findings out.
+
+Nothing here imports mitmproxy: the live proxy and the offline scan both build a
+`CapturedRequest` and hand it to the same engine.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class CapturedRequest:
+    """One HTTP request as seen on the wire (or read back from a capture).
+
+    `body` is the raw body as sent: still compressed if Content-Encoding says so.
+    `body_complete` is False when the capture holds only part of the body (streamed,
+    truncated HAR export); such a request can never be called clean.
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    body_complete: bool = True
+    page_url: str | None = None  # the page the request came from, when the capture knows it
+    source: str = "live"  # capture file path, or "live"
+    index: int = 0  # entry number inside the capture
+    timestamp: float | None = None
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key.lower() == name]
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value a request carries, with the chain of decoding steps that reached it.
+
+    `steps` renders as the decode chain: ("query.dl", "url.path") → "query.dl → url.path".
+    A step in parentheses qualifies the step before it: ("body", "(gzip)", "json",
+    "properties.reason") → "body(gzip) → json → properties.reason".
+    `key` is the innermost key name (for key-context scoring and field roles).
+    `container` is True when a decoder unpacked this value into child fields: detectors
+    scan the children, not the container, so one leak is not reported twice.
+    """
+
+    steps: tuple[str, ...]
+    value: str
+    key: str = ""
+    container: bool = False
+
+    @property
+    def chain(self) -> str:
+        return render_chain(self.steps)
+
+    @property
+    def root(self) -> str:
+        """The top-level place in the request: query, path, body, header, cookie, fragment."""
+        head = self.steps[0] if self.steps else ""
+        return head.split(".", 1)[0].split("(", 1)[0]
+
+
+def render_chain(steps: tuple[str, ...] | list[str]) -> str:
+    parts: list[str] = []
+    for step in steps:
+        if step.startswith("(") and parts:
+            parts[-1] += step
+        else:
+            parts.append(step)
+    return " → ".join(parts)
+
+
+@dataclass
+class Decoded:
+    """Everything the decoders pulled out of one request."""
+
+    fields: list[Field] = field(default_factory=list)
+    # Why the request was only partly inspected ("depth limit at body → json → …").
+    # Never empty for a request whose body could not be read in full.
+    partial: list[str] = field(default_factory=list)
+    # Bodies that no decoder could read (unknown binary, corrupt gzip): each names the step.
+    undecodable: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a detector reports about one field, before the engine turns it into a Finding."""
+
+    rule_id: str
+    category: str  # condition | identifier:<kind> | test-patient:<field> | context:...
+    severity: str
+    evidence: str  # already masked: never a raw value
+    detail: str = ""  # human explanation: term, pattern, transformation, key context
+    confidence: float = 1.0
+    term: str = ""  # lexicon term or identifier kind, safe to show (it is not patient data)
+    sensitive_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    category: str
+    severity: str
+    vendor: str  # catalog vendor name, or the request's site for unknown third parties
+    vendor_id: str
+    method: str
+    url: str  # the request URL with query values masked
+    host: str
+    page_url: str | None
+    chain: str
+    evidence: str
+    detail: str = ""
+    confidence: float = 1.0
+    term: str = ""
+    sensitive_tags: tuple[str, ...] = ()
+    source: str = "live"
+    index: int = 0
+    allowed: bool = False  # vendor has a BAA in the policy: reported, not hidden
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["sensitive_tags"] = list(self.sensitive_tags)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["sensitive_tags"] = tuple(values.get("sensitive_tags", ()))
+        return cls(**values)
