@@ -100,7 +100,7 @@ class Engine:
             request=request,
             decoded=decoded,
             vendor_id=vendor.id if vendor else "",
-            is_known_tracker=vendor is not None,
+            is_known_tracker=_is_collection_hit(vendor, request),
             page_urls=_page_urls(decoded.fields, roles, page_url),
             titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
         )
@@ -155,6 +155,15 @@ class Engine:
         ]
         findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
         return findings
+
+
+def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:
+    """A hit on the vendor's collection endpoint, not a script load or another service on a shared
+    host (www.google.com serves ads conversions and also maps): only such a hit ties the page the
+    visitor is on to the vendor by itself, through the visitor's IP."""
+    if vendor is None:
+        return False
+    return vendor.is_endpoint(request.path, request.host) or not vendor.endpoints
 
 
 def _drop_identifiers_explained_by_canaries(best: dict[tuple[str, str], tuple]) -> None:

@@ -1,0 +1,121 @@
+import json
+
+import pytest
+
+from pixelguard_addon.engine import Engine, page_url_of
+from pixelguard_addon.model import CapturedRequest
+from pixelguard_addon.policy import PolicyError, load_policy, parse_policy
+
+POLICY = """\
+schema_version = 1
+[policy]
+first_party = ["mercy.example.org"]
+authenticated_paths = ["/portal/*"]
+ignore_hosts = ["cdn.partner.example.net"]
+[[test_patient]]
+email = "ida.test@example.org"
+"""
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(parse_policy(POLICY))
+
+
+def request(url, body=b"", headers=(), method="GET", page_url=None):
+    return CapturedRequest(method=method, url=url, body=body, headers=tuple(headers), page_url=page_url)
+
+
+def test_first_party_is_not_decoded_or_flagged(engine):
+    result = engine.inspect(request("https://api.mercy.example.org/appointments", method="POST",
+                                    body=b'{"email":"ida.test@example.org","reason":"HIV test"}'))
+    assert result.first_party and result.findings == []
+
+
+def test_known_tracker_is_third_party_even_on_a_declared_site(engine):
+    engine_without_sites = Engine(parse_policy("schema_version = 1\n[policy]\nfirst_party = [\"facebook.com\"]\n"))
+    result = engine_without_sites.inspect(request("https://www.facebook.com/tr/?ev=Lead&cd[buttonText]=Book%20HIV%20test"))
+    assert not result.first_party and result.vendor.id == "meta_pixel"
+    assert [f.category for f in result.findings] == ["condition"]
+
+
+def test_unknown_third_party_is_still_inspected(engine):
+    result = engine.inspect(request("https://collector.unknown-analytics.net/e",
+                                    method="POST", body=b'{"search":"chlamydia testing"}',
+                                    headers=[("Content-Type", "text/plain")]))
+    assert result.vendor is None
+    assert result.findings and result.findings[0].vendor == "unknown-analytics.net"
+    assert result.findings[0].chain == "body → json → search"
+
+
+def test_ignored_hosts_are_skipped(engine):
+    result = engine.inspect(request("https://cdn.partner.example.net/x?q=hiv"))
+    assert result.ignored and not result.findings
+
+
+def test_page_url_children_are_reported_once_as_page_context(engine):
+    result = engine.inspect(request(
+        "https://www.facebook.com/tr/?id=1&ev=PageView&dl=https%3A%2F%2Fwww.mercy.example.org%2Fconditions%2Fbipolar-disorder"))
+    categories = sorted((f.category, f.chain) for f in result.findings)
+    assert categories == [("context:health-page", "query.dl")]
+
+
+def test_page_context_from_referer_needs_a_collection_endpoint(engine):
+    page = "https://www.mercy.example.org/conditions/hiv"
+    script = engine.inspect(request("https://connect.facebook.net/en_US/fbevents.js", page_url=page))
+    assert script.findings == []
+    hit = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=PageView", page_url=page))
+    assert [f.category for f in hit.findings] == ["context:health-page"]
+    assert hit.findings[0].chain == "page"
+
+
+def test_authenticated_page_context(engine):
+    hit = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=PageView",
+                                 headers=[("Referer", "https://www.mercy.example.org/portal/messages")]))
+    assert [f.rule_id for f in hit.findings] == ["PG-CTX-AUTH-PAGE"]
+
+
+def test_canary_supersedes_generic_hashed_identifier(engine):
+    import hashlib
+
+    digest = hashlib.sha256(b"ida.test@example.org").hexdigest()
+    other = hashlib.sha256(b"someone.else@example.org").hexdigest()
+    result = engine.inspect(request(f"https://www.facebook.com/tr/?id=1&ev=Lead&ud[em]={digest}&udff[em]={other}"))
+    by_chain = {f.chain: f.category for f in result.findings}
+    assert by_chain["query.ud[em]"] == "test-patient:email"
+    assert by_chain["query.udff[em]"] == "identifier:hashed-email"
+
+
+def test_two_terms_in_one_field_make_one_finding(engine):
+    result = engine.inspect(request("https://www.facebook.com/tr/?ev=Lead&cd[buttonText]=HIV%20and%20hepatitis%20C%20testing"))
+    conditions = [f for f in result.findings if f.category == "condition"]
+    assert len(conditions) == 1 and "HIV" in conditions[0].term and "," in conditions[0].term
+
+
+def test_limits_are_reported_not_raised(engine):
+    deep = b"[" * 5000 + b"]" * 5000
+    result = engine.inspect(request("https://api.segment.io/v1/t", method="POST", body=deep,
+                                    headers=[("Content-Type", "application/json")]))
+    assert result.partial and not result.fully_inspected
+
+
+def test_allowed_vendor_findings_are_marked_not_hidden():
+    policy = parse_policy('schema_version = 1\n[[allowed_vendor]]\nid = "mixpanel"\nreason = "BAA 2026-01"\n')
+    body = json.dumps({"event": "x", "properties": {"medication": "Truvada"}}).encode()
+    result = Engine(policy).inspect(request("https://api-js.mixpanel.com/track/", method="POST", body=body))
+    assert result.findings and all(f.allowed for f in result.findings)
+
+
+def test_unknown_allowed_vendor_is_a_policy_error_with_line(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('schema_version = 1\n\n[[allowed_vendor]]\nid = "metapixel"\nreason = "BAA"\n')
+    with pytest.raises(PolicyError) as caught:
+        Engine(load_policy(path))
+    assert caught.value.line == 4 and caught.value.key == "allowed_vendor[0].id"
+
+
+def test_page_url_prefers_capture_then_referer_then_origin():
+    assert page_url_of(request("https://x.test/", page_url="https://a.test/p",
+                               headers=[("Referer", "https://b.test/")])) == "https://a.test/p"
+    assert page_url_of(request("https://x.test/", headers=[("Origin", "https://c.test")])) == "https://c.test"
+    assert page_url_of(request("https://x.test/", headers=[("Referer", "android-app://com.x")])) is None
