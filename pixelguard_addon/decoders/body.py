@@ -62,7 +62,8 @@ def walk_body(request: CapturedRequest, walker: Walker) -> None:
     text = _to_text(body.data, _charset(content_type))
     ctx = Context(body.steps, walker.budget)
     if text is None:
-        ctx.undecodable(f"{len(body.data)} bytes of binary data not decodable")
+        if not _walk_binary(body, walker):
+            ctx.undecodable(f"{len(body.data)} bytes of binary data not decodable")
         return
     mime = _mime(content_type)
     declared = _declared_decoders(mime)
@@ -70,6 +71,20 @@ def walk_body(request: CapturedRequest, walker: Walker) -> None:
     unpacked = walker.walk(root, depth=len(body.steps) - 1)
     if declared and not unpacked and not body.cut and text.strip():
         ctx.undecodable(f"declared {mime} but not readable as such")
+
+
+def _walk_binary(body: BodyBytes, walker: Walker) -> bool:
+    """A binary body read by one of the vendor's body decoders (protobuf); False if none can."""
+    ctx = Context(body.steps, walker.budget)
+    for decoder in walker.vendor_bodies:
+        children = decoder.decode_body(body.data, ctx)
+        if children is None:
+            continue
+        depth = len(body.steps) - 1
+        for child in children:
+            walker.walk(Child(body.steps + child.steps, child.value, child.key, child.final), depth=depth + 1)
+        return True
+    return False
 
 
 def _declared_decoders(mime: str) -> tuple[ValueDecoder, ...] | None:
