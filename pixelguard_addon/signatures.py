@@ -7,7 +7,7 @@ host alone they look first party; by shape they are Google Analytics and Meta, a
 carry ends up with Google and Meta. The catalog declares the shapes:
 
     [[vendor.signature]]
-    path = "**/g/collect"            # same pattern syntax as endpoints
+    path = "**/g/collect"            # endpoint syntax; `**/` lets any prefix path come first
     keys = ["v", "tid"]              # all must be present (query, form body or JSON body)
     match = { v = "^2$", tid = "^G-" }   # optional: regexes a value must match (search)
 
@@ -67,8 +67,8 @@ def _parse_one(table: dict, index: int, fail: Callable[[list[str | int], str], E
         if key not in _SIGNATURE_KEYS:
             raise fail([index, key], f"unknown key (expected one of: {', '.join(sorted(_SIGNATURE_KEYS))})")
     path = table.get("path")
-    if not isinstance(path, str) or not path.startswith("/") or any(c in path for c in "?# "):
-        raise fail([index, "path"], "expected a path pattern starting with `/` (no host, query or spaces)")
+    if not isinstance(path, str) or not path.startswith(("/", "**/")) or any(c in path for c in "?# "):
+        raise fail([index, "path"], "expected a path pattern starting with `/` or `**/` (no host, query or spaces)")
     keys = table.get("keys")
     if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k for k in keys):
         raise fail([index, "keys"], "expected a non-empty list of parameter names")

@@ -153,7 +153,7 @@ def test_vendor_for_host_uses_the_index_not_the_vendor_list(cat):
         ("segment", "batch[3].context.page.url", "page_url"),  # array index dropped
         ("snap_pixel", "u_hem", "hashed_id"),
         ("datadog_rum", "usr.email", "contact"),
-        ("firebase", "1.4.19", "device_id"),
+        ("firebase", "1[0].19[0]", "device_id"),  # protobuf field path, indexes dropped
         ("meta_pixel", "no_such_key", ""),
         ("meta_pixel", "", ""),
     ],

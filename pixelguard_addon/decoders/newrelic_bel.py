@@ -3,8 +3,8 @@
 Records are separated by `;`, fields by `,`; a string field starts with `'` and escapes
 `,` `;` `\\` with a backslash. Each string is written once and later referred to by its
 base-36 index in a per-payload string table, so only the first occurrence is yielded. Custom
-attribute records are `<type>,<key>,<value>`: their string value is yielded under its key
-(`requestBody`, or whatever `setCustomAttribute` named it). Format read from the agent's
+attribute records are `<type>,<key>,<value>`: their string value is yielded under its key,
+`bel.7 → [3].enduser.id`; other strings by record and field, `bel.7 → [0][7]`. Format read from the agent's
 `src/common/serialize/bel-serializer.js` and `features/ajax/aggregate/index.js`.
 """
 from __future__ import annotations
@@ -36,8 +36,10 @@ class BelValue:
                 table.append(text)
                 if position == 1 and attribute_key is not None:
                     continue  # the attribute's name: schema, shown as the value's key
-                child_key = attribute_key if attribute_key is not None and position == 2 else key
-                children.append(Child((version, f"[{index}][{position}]"), text, child_key))
+                if attribute_key is not None and position == 2:
+                    children.append(Child((version, f"[{index}].{attribute_key}"), text, attribute_key))
+                else:
+                    children.append(Child((version, f"[{index}][{position}]"), text, key))
         return children
 
 
