@@ -44,6 +44,9 @@ PLANTED = {
     "phone": "212-555-0142",
     "page_url": PAGE_URL,
 }
+# The site's own hosts (the .test TLD is not in the public suffix list, so subdomains must be
+# named): collectors and gateways here are first party by host and third party by signature.
+FIRST_PARTY = ["portal.test", "sp.portal.test", "countly.portal.test", "tracking.portal.test", "metrics.portal.test"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ def write_fixture(sdk: Sdk, har: dict) -> None:
         "how": f"scripts/capture_sdk_fixtures.py, page code scripts/sdk-fixtures/entries/{sdk.entry}.js, "
                f"Chromium through mitmdump (vendor hosts answered locally)",
         "planted": PLANTED,
+        "first_party": FIRST_PARTY,
         "expect": expect,
     }
     planted_path.write_text(json.dumps(planted, indent=1) + "\n")
