@@ -40,6 +40,22 @@ def test_every_required_vendor_loads(cat):
     assert len(cat) == len(cat.vendors) >= len(REQUIRED_VENDORS)
 
 
+def test_catalog_covers_at_least_sixty_vendors_of_every_kind(cat):
+    assert len(cat) >= 60
+    assert {vendor.kind for vendor in cat.vendors} == set(KINDS)
+
+
+def test_unknown_decoder_name_is_refused_with_its_line(tmp_path):
+    trackers = tmp_path / "trackers.toml"
+    trackers.write_text('schema_version = 1\n[[vendor]]\nid = "x"\nname = "X"\nkind = "analytics"\n'
+                        'hosts = ["x.example.com"]\nendpoints = []\ndecoders = ["json_strings", "clarity"]\n')
+    roles = tmp_path / "roles.toml"
+    roles.write_text("schema_version = 1\n[fields]\n")
+    with pytest.raises(PatternsError, match="unknown decoder 'clarity'") as caught:
+        load_catalog(trackers, roles)
+    assert caught.value.line == 8
+
+
 def test_every_vendor_is_complete(cat):
     for vendor in cat.vendors:
         assert vendor.name and vendor.kind in KINDS, vendor.id

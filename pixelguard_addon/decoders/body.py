@@ -61,9 +61,13 @@ def walk_body(request: CapturedRequest, walker: Walker) -> None:
         return
     text = _to_text(body.data, _charset(content_type))
     ctx = Context(body.steps, walker.budget)
+    # A short protobuf of mostly strings can pass for text: a vendor's body decoders get any
+    # body with a control character first.
+    if walker.vendor_bodies and (text is None or not looks_textual(text, threshold=1.0)):
+        if _walk_binary(body, walker):
+            return
     if text is None:
-        if not _walk_binary(body, walker):
-            ctx.undecodable(f"{len(body.data)} bytes of binary data not decodable")
+        ctx.undecodable(f"{len(body.data)} bytes of binary data not decodable")
         return
     mime = _mime(content_type)
     declared = _declared_decoders(mime)
