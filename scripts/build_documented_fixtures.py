@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from capture_sdk_fixtures import FIRST_PARTY, PLANTED  # noqa: E402  (one definition of both)
 
+sys.path.insert(0, str(ROOT))
+from pixelguard_addon.decoders.protobuf import encode_field as _field  # noqa: E402
+
 PAGE = PLANTED["page_url"]
 EMAIL, PHONE, CONDITION = PLANTED["email"], PLANTED["phone"], PLANTED["condition"]
 EMAIL_SHA256 = PLANTED["email_sha256"]
@@ -167,22 +170,6 @@ def appsflyer() -> list[dict]:
     opaque = b"".join(hashlib.sha256(f"appsflyer-{i}".encode()).digest() for i in range(24))
     return [entry("POST", "https://inapps.appsflyer.com/api/v6.14/androidevent?app_id=test.portal.app&buildnumber=6.14.0",
                   opaque, "application/octet-stream", from_page=False)]
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, payload: bytes | str | int) -> bytes:
-    if isinstance(payload, int):
-        return _varint(number << 3) + _varint(payload)
-    data = payload.encode() if isinstance(payload, str) else payload
-    return _varint(number << 3 | 2) + _varint(len(data)) + data
 
 
 def firebase() -> list[dict]:

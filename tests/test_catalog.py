@@ -45,17 +45,6 @@ def test_catalog_covers_at_least_sixty_vendors_of_every_kind(cat):
     assert {vendor.kind for vendor in cat.vendors} == set(KINDS)
 
 
-def test_unknown_decoder_name_is_refused_with_its_line(tmp_path):
-    trackers = tmp_path / "trackers.toml"
-    trackers.write_text('schema_version = 1\n[[vendor]]\nid = "x"\nname = "X"\nkind = "analytics"\n'
-                        'hosts = ["x.example.com"]\nendpoints = []\ndecoders = ["json_strings", "clarity"]\n')
-    roles = tmp_path / "roles.toml"
-    roles.write_text("schema_version = 1\n[fields]\n")
-    with pytest.raises(PatternsError, match="unknown decoder 'clarity'") as caught:
-        load_catalog(trackers, roles)
-    assert caught.value.line == 8
-
-
 def test_every_vendor_is_complete(cat):
     for vendor in cat.vendors:
         assert vendor.name and vendor.kind in KINDS, vendor.id
@@ -318,6 +307,12 @@ def test_toml_syntax_error_in_roles_file(tmp_path):
         ("schema_version = 1\n" + VENDOR_OK + 'fields = ["dl"]\n', 8, "vendor[0].fields", "expected a table"),
         # decoders: wrong element type
         ("schema_version = 1\n" + VENDOR_OK + "decoders = [1]\n", 8, "vendor[0].decoders", "expected a list of strings"),
+        # decoders: a name the registry does not have
+        ("schema_version = 1\n" + VENDOR_OK + 'decoders = ["json_strings", "clarity"]\n', 8, "vendor[0].decoders[1]",
+         "unknown decoder 'clarity'"),
+        # signature: keys is not a list
+        ("schema_version = 1\n" + VENDOR_OK + '[[vendor.signature]]\npath = "/c"\nkeys = "id"\n', 10,
+         "vendor[0].signature[0].keys", "non-empty list"),
         # duplicate vendor id: points at the second id
         ("schema_version = 1\n" + VENDOR_OK + VENDOR_OK.replace("a.example", "b.example"), 9, "vendor[1].id", "duplicate vendor id 'first'"),
         # one host claimed by two vendors

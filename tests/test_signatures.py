@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pixelguard_addon.catalog import PatternsError, load_catalog
+from pixelguard_addon.catalog import load_catalog
 from pixelguard_addon.model import CapturedRequest
 from pixelguard_addon.signatures import Signature, parse_signatures, request_params
 
@@ -75,14 +75,3 @@ def test_plain_first_party_requests_match_no_signature():
 def test_host_wins_over_signature():
     vendor, via_signature = load_catalog().vendor_for_request("www.facebook.com", "/tr", {"id": "1", "ev": "x"})
     assert vendor.id == "meta_pixel" and not via_signature
-
-
-def test_signature_error_in_catalog_names_file_and_line(tmp_path):
-    trackers = tmp_path / "trackers.toml"
-    trackers.write_text('schema_version = 1\n[[vendor]]\nid = "x"\nname = "X"\nkind = "analytics"\n'
-                        'hosts = ["x.example.com"]\nendpoints = []\n[[vendor.signature]]\npath = "/c"\nkeys = "id"\n')
-    roles = tmp_path / "roles.toml"
-    roles.write_text("schema_version = 1\n[fields]\n")
-    with pytest.raises(PatternsError) as caught:
-        load_catalog(trackers, roles)
-    assert caught.value.line == 10 and "vendor[0].signature[0].keys" in str(caught.value)

@@ -57,6 +57,24 @@ def read_varint(data: bytes, offset: int) -> tuple[int, int]:
     raise ProtobufError("varint longer than 10 bytes")
 
 
+def encode_varint(value: int) -> bytes:
+    """The inverse of read_varint, for building fixtures and tests."""
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def encode_field(number: int, payload: bytes | str | int) -> bytes:
+    """One field: an int as a varint, text or bytes length-delimited (fixtures and tests)."""
+    if isinstance(payload, int):
+        return encode_varint(number << 3 | VARINT) + encode_varint(payload)
+    data = payload.encode() if isinstance(payload, str) else payload
+    return encode_varint(number << 3 | LENGTH_DELIMITED) + encode_varint(len(data)) + data
+
+
 def parse_fields(data: bytes) -> list[tuple[int, int, bytes | int]]:
     """[(field number, wire type, payload)] of one message; raises unless it parses exactly."""
     fields: list[tuple[int, int, bytes | int]] = []

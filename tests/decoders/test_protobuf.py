@@ -7,24 +7,9 @@ import pytest
 
 from pixelguard_addon.decoders.limits import Budget, Context, Limits
 from pixelguard_addon.decoders.protobuf import ProtobufBody, ProtobufError, parse_fields, read_varint
+from pixelguard_addon.decoders.protobuf import encode_field as field
 
 from .helpers import chains, decode
-
-
-def varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def field(number: int, payload) -> bytes:
-    if isinstance(payload, int):
-        return varint(number << 3) + varint(payload)
-    data = payload.encode() if isinstance(payload, str) else payload
-    return varint(number << 3 | 2) + varint(len(data)) + data
 
 
 def ctx() -> Context:
@@ -67,6 +52,7 @@ def test_what_is_not_protobuf_with_strings_stays_undecodable(body):
 
 def test_varint_limits():
     assert read_varint(b"\xac\x02", 0) == (300, 2)
+    assert read_varint(field(1, 300)[1:], 0) == (300, 2)
     with pytest.raises(ProtobufError):
         read_varint(b"\xff" * 11, 0)
     with pytest.raises(ProtobufError):
