@@ -166,7 +166,7 @@ def _facts(group: FindingGroup, report: Report) -> str:
         ("Request", f"<code>{escape(f.method)} {escape(f.url)}</code>"),
         ("Field", _chain(f.chain)),
         ("Category", escape(f.category + (f" — {f.term}" if f.term else ""))),
-        ("Evidence", f"<code>{escape(f.evidence)}</code> <span class='fingerprint'>(masked)</span>"),
+        ("Evidence", f"<code>{escape(f.evidence)}</code>"),
     ]
     if f.revealed:
         facts.append(("Raw value", f'<code class="revealed">{escape(f.revealed)}</code>'))
