@@ -37,12 +37,13 @@ def sarif_log(report: Report) -> dict[str, Any]:
         if rule_id not in worst or severity_rank(severity) > severity_rank(worst[rule_id]):
             worst[rule_id] = severity
     rule_ids = sorted(worst)
+    uris = {source: artifact_uri(source) for group in report.groups for source, _ in group.occurrences}
     meta = report.meta
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "pixelguard", "version": meta.tool_version,
                             "rules": [_rule(rule_info(rule_id), worst[rule_id]) for rule_id in rule_ids]}},
         "invocations": [_invocation(report)],
-        "results": [_result(group, rule_ids.index(group.finding.rule_id), report) for group in report.groups],
+        "results": [_result(group, rule_ids.index(group.finding.rule_id), report, uris) for group in report.groups],
         "properties": {"verdict": report.verdict, "threshold": meta.threshold, "revealEvidence": report.revealed},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -81,7 +82,7 @@ def _help_markdown(info: RuleInfo) -> str:
     return f"{info.description}\n\n**What to do**\n\n{todo}\n\n**References**\n\n{refs}"
 
 
-def _result(group: FindingGroup, rule_index: int, report: Report) -> dict[str, Any]:
+def _result(group: FindingGroup, rule_index: int, report: Report, uris: dict[str, str]) -> dict[str, Any]:
     finding = group.finding
     (source, index), others = group.occurrences[0], group.occurrences[1:]
     result: dict[str, Any] = {
@@ -89,7 +90,7 @@ def _result(group: FindingGroup, rule_index: int, report: Report) -> dict[str, A
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": _message(group)},
-        "locations": [_location(source, index)],
+        "locations": [_location(uris[source], source, index)],
         "partialFingerprints": {FINGERPRINT_KEY: group.fingerprint},
         "rank": round(finding.confidence * 100, 1),
         "webRequest": {"target": finding.url, "method": finding.method},
@@ -97,7 +98,7 @@ def _result(group: FindingGroup, rule_index: int, report: Report) -> dict[str, A
     }
     if others:
         result["relatedLocations"] = [
-            _location(other_source, other_index) | {"id": number, "message": {"text": "the same leak, seen again"}}
+            _location(uris[other_source], other_source, other_index) | {"id": number, "message": {"text": "the same leak, seen again"}}
             for number, (other_source, other_index) in enumerate(others[:MAX_RELATED], 1)
         ]
     if report.meta.baseline:
@@ -121,8 +122,8 @@ def _message(group: FindingGroup) -> str:
     return text
 
 
-def _location(source: str, index: int) -> dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(source)},
+def _location(uri: str, source: str, index: int) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": uri},
                                  "region": {"startLine": entry_line(source, index)}}}
 
 
