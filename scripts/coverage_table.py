@@ -11,6 +11,7 @@ column lists the decode steps that actually reached a planted value in the vendo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -56,12 +57,16 @@ def fixtures() -> dict[str, list[dict]]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def engine_for(policy_text: str) -> Engine:
+    return Engine(parse_policy(policy_text))  # fixtures share one policy: build it once
+
+
 def encodings_seen(planted: dict) -> list[str]:
     sites = ", ".join(json.dumps(host) for host in planted["first_party"])
     values = planted["planted"]
-    policy = parse_policy(f"schema_version = 1\n[policy]\nfirst_party = [{sites}]\n[[test_patient]]\n"
-                          f"email = {json.dumps(values['email'])}\nphone = {json.dumps(values['phone'])}\n")
-    engine = Engine(policy)
+    engine = engine_for(f"schema_version = 1\n[policy]\nfirst_party = [{sites}]\n[[test_patient]]\n"
+                        f"email = {json.dumps(values['email'])}\nphone = {json.dumps(values['phone'])}\n")
     chains = {finding.chain for request in read_capture(FIXTURES / f"{planted['name']}.har")
               for finding in engine.inspect(request).findings}
     return [name for rx, name in STEPS if any(rx.search(chain) for chain in chains)]

@@ -49,9 +49,14 @@ def policy_text(fixture: Fixture) -> str:
 
 
 @lru_cache(maxsize=None)
+def engine_for(policy: str) -> Engine:
+    return Engine(parse_policy(policy))  # the fixtures share one policy: build it once
+
+
+@lru_cache(maxsize=None)
 def inspections(name: str) -> tuple[Inspection, ...]:
     fixture = load(name)
-    engine = Engine(parse_policy(policy_text(fixture)))
+    engine = engine_for(policy_text(fixture))
     return tuple(engine.inspect(request) for request in read_capture(fixture.har))
 
 
