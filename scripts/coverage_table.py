@@ -67,9 +67,13 @@ def encodings_seen(planted: dict) -> list[str]:
     values = planted["planted"]
     engine = engine_for(f"schema_version = 1\n[policy]\nfirst_party = [{sites}]\n[[test_patient]]\n"
                         f"email = {json.dumps(values['email'])}\nphone = {json.dumps(values['phone'])}\n")
-    chains = {finding.chain for request in read_capture(FIXTURES / f"{planted['name']}.har")
-              for finding in engine.inspect(request).findings}
-    return [name for rx, name in STEPS if any(rx.search(chain) for chain in chains)]
+    found = [finding for request in read_capture(FIXTURES / f"{planted['name']}.har")
+             for finding in engine.inspect(request).findings]
+    chains = {finding.chain for finding in found}
+    seen = [name for rx, name in STEPS if any(rx.search(chain) for chain in chains)]
+    if any(finding.rule_id == "PG-UNINSPECTABLE" for finding in found):
+        seen.append("opaque body → PG-UNINSPECTABLE")
+    return seen
 
 
 def _code(items) -> str:
