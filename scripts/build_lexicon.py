@@ -140,15 +140,31 @@ def curated_layer(directory: Path = LEXICONS) -> Curated:
 
 def code_matches(code: str, spec: str) -> bool:
     """`spec` is a 3-character range ("F10-F19") or a prefix ("Z87.890", "B20")."""
-    code, spec = code.replace(".", ""), spec.replace(".", "")
-    if "-" in spec:
-        low, high = spec.split("-")
-        return low <= code[:3] <= high
-    return code.startswith(spec)
+    return CodeSpecs([spec]).match(code.replace(".", ""))
 
 
 def any_match(code: str, specs: Iterable[str]) -> bool:
-    return any(code_matches(code, spec) for spec in specs)
+    return CodeSpecs(specs).match(code.replace(".", ""))
+
+
+class CodeSpecs:
+    """Code specs parsed once: the build asks about 40,000 codes."""
+
+    def __init__(self, specs: Iterable[str]):
+        self.ranges: list[tuple[str, str]] = []
+        self.prefixes: list[str] = []
+        for spec in specs:
+            spec = spec.replace(".", "")
+            if "-" in spec:
+                low, high = spec.split("-")
+                self.ranges.append((low, high))
+            else:
+                self.prefixes.append(spec)
+        self.prefix_tuple = tuple(self.prefixes)
+
+    def match(self, code: str) -> bool:
+        head = code[:3]
+        return any(low <= head <= high for low, high in self.ranges) or code.startswith(self.prefix_tuple)
 
 
 class IcdRules:
@@ -161,18 +177,20 @@ class IcdRules:
         self.generic = {w.lower() for w in [*icd["health_words"], *icd["filler_words"], *icd["small_words"]]}
         self.small = {w.lower() for w in icd["small_words"]}
         self.site_words = icd["cancer_sites_max_words"]
+        self.include, self.status, self.symptom = (CodeSpecs(icd[key]) for key in ("include", "status", "symptom"))
+        self.tag_rules = [(rule["tag"], CodeSpecs(rule["codes"]), CodeSpecs(rule.get("except", [])))
+                          for rule in icd["tag"]]
 
     def included(self, code: str) -> bool:
-        return any_match(code, self.config["include"])
+        return self.include.match(code)
 
     def category(self, code: str) -> str:
-        if any_match(code, self.config["status"]):
+        if self.status.match(code):
             return "status"
-        return "symptom" if any_match(code, self.config["symptom"]) else "condition"
+        return "symptom" if self.symptom.match(code) else "condition"
 
     def tags(self, code: str) -> set[str]:
-        return {rule["tag"] for rule in self.config["tag"]
-                if any_match(code, rule["codes"]) and not any_match(code, rule.get("except", []))}
+        return {tag for tag, codes, excepted in self.tag_rules if codes.match(code) and not excepted.match(code)}
 
     def forms(self, title: str) -> list[str]:
         """The consumer-usable names in one ICD title or inclusion term (maybe none).
@@ -259,8 +277,9 @@ def load_icd_records() -> list[tuple[str, str, list[str]]]:
     import simple_icd_10_cm as cm
 
     records = []
+    include = CodeSpecs(tomllib.loads(CONFIG.read_text(encoding="utf-8"))["icd10cm"]["include"])
     for code in cm.get_all_codes(False):
-        if cm.is_category(code) or cm.is_subcategory(code):
+        if include.match(code) and (cm.is_category(code) or cm.is_subcategory(code)):
             records.append((code, cm.get_description(code), list(cm.get_inclusion_term(code))))
     return records
 
@@ -277,8 +296,12 @@ class Drug:
 
 def load_drugs(require: str) -> list[Drug]:
     """The package's own dictionary, read the way the package reads it (its documented format)."""
-    path = importlib.resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
-    with path.open("rb") as raw, bz2.open(raw) as handle:
+    # Located, not imported: importing the package spends seconds indexing n-grams we do not use.
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("drug_named_entity_recognition", name="drug_named_entity_recognition")
+    path = Path(list(spec.submodule_search_locations)[0]) / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(path) as handle:
         data = pickle.load(handle)  # noqa: S301 - the package's own data file, as the package loads it
     variants: dict[str, list[str]] = {}
     for variant, canonicals in data["drug_variant_to_canonical"].items():
