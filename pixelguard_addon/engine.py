@@ -150,6 +150,7 @@ class Engine:
                 evidence=match.evidence, detail=match.detail, confidence=match.confidence,
                 term=", ".join(terms), sensitive_tags=match.sensitive_tags,
                 source=request.source, index=request.index, allowed=allowed,
+                key_context=match.key_context, citation=match.citation,
             )
             for chain, match, terms in best.values()
         ]

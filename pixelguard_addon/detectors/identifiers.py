@@ -1,9 +1,13 @@
-"""Identifiers recognised by shape: e-mail, phone, SSN, date of birth, ZIP, record number, digests.
+"""HIPAA identifiers recognised by shape and key: e-mail, phone, SSN, date of birth, ZIP, street
+address, record / member / account numbers, Medicare MBI, NPI, DEA, card numbers, IP addresses,
+advertising ids, names under name keys, and digests of them.
 
 Everything about a kind (regex, key hints, validator, severity) is data in
 patterns/identifiers.toml; this module only runs it. Regexes run on short values whole and on
-long values only in windows around a prefilter hit (an `@`, a run of digits), so a 64 KiB DOM
-snapshot costs little more than a `str.find`.
+long values only in windows around a prefilter hit (an `@`, a run of digits, a `:`), so a
+64 KiB DOM snapshot costs little more than a `str.find`; "key" patterns run only under a key
+that names the identifier. Key names raise confidence (`ud[ph]`) or lower it (`order_id`): the
+match says which in `key_context` and in its detail.
 """
 from __future__ import annotations
 
@@ -29,9 +33,9 @@ WHOLE_SCAN = 2048  # values up to this long are scanned whole; longer ones in wi
 WINDOW = 24  # characters kept either side of a prefilter hit
 
 KIND_KEYS = {"name", "rule_id", "category", "severity", "validator", "mask", "confidence",
-             "key_confidence", "key_hints", "context_words", "pattern"}
+             "key_confidence", "key_hints", "context_words", "pattern", "key_validator_options"}
 PATTERN_KEYS = {"name", "regex", "key_required", "prefilter"}
-PREFILTERS = ("@", "digits")
+PREFILTERS = ("@", "digits", ":", "key")
 HASH_CLASSES = ("email", "phone", "name", "other")
 
 _AT = re.compile(r"%(?:25)?40", re.IGNORECASE)
@@ -61,6 +65,17 @@ class KindSpec:
     hints: KeyHints
     context: Any  # compiled regex of context words, or None
     patterns: tuple[PatternSpec, ...]
+    keyed_validator: Callable[[str], str] | None = None  # used instead when a key hint matched
+
+
+@dataclass(frozen=True)
+class NegativeKeys:
+    """Keys that say a value is not personal data (`order_id`, `price`): confidence × factor,
+    and a match below `drop_below` is not reported."""
+
+    hints: KeyHints
+    factor: float = 1.0
+    drop_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,7 @@ class IdentifierTable:
     kinds: tuple[KindSpec, ...]
     hashed: HashedSpec
     context_chars: int
+    negative: NegativeKeys = NegativeKeys(KeyHints(()))
 
 
 def load_identifiers(path: Path) -> IdentifierTable:
@@ -89,7 +105,7 @@ def load_identifiers(path: Path) -> IdentifierTable:
 @functools.lru_cache(maxsize=8)
 def _load_identifiers(path: Path) -> IdentifierTable:
     toml = TomlFile(path)
-    toml.check_keys(toml.data, {"schema_version", "context_chars", "kind", "validator", "hashed"}, [])
+    toml.check_keys(toml.data, {"schema_version", "context_chars", "kind", "validator", "hashed", "negative_keys"}, [])
     options = toml.data.get("validator", {})
     if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
         raise toml.fail(["validator"], "must be tables: [validator.<name>]")
@@ -103,7 +119,17 @@ def _load_identifiers(path: Path) -> IdentifierTable:
     context_chars = toml.data.get("context_chars", 40)
     if not isinstance(context_chars, int) or not 0 <= context_chars <= 200:
         raise toml.fail(["context_chars"], "must be an integer from 0 to 200")
-    return IdentifierTable(kinds, _hashed(toml), context_chars)
+    return IdentifierTable(kinds, _hashed(toml), context_chars, _negative(toml))
+
+
+def _negative(toml: TomlFile) -> NegativeKeys:
+    table = toml.data.get("negative_keys", {})
+    if not isinstance(table, dict):
+        raise toml.fail(["negative_keys"], "must be a table: [negative_keys]")
+    toml.check_keys(table, {"key_hints", "factor", "drop_below"}, ["negative_keys"])
+    return NegativeKeys(KeyHints(toml.strings(table, "key_hints", ["negative_keys"])),
+                        toml.number(table, "factor", ["negative_keys"], 1.0),
+                        toml.number(table, "drop_below", ["negative_keys"], 0.0))
 
 
 def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, dict]) -> KindSpec:
@@ -114,12 +140,16 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
     if severity not in SEVERITIES:
         raise toml.fail([*where, "severity"], f"must be one of {', '.join(SEVERITIES)}")
     validator_name = toml.string(table, "validator", where, "")
-    validator = None
+    validator = keyed_validator = None
     if validator_name:
         if validator_name not in VALIDATORS:
             raise toml.fail([*where, "validator"], f"unknown validator (known: {', '.join(VALIDATORS)})")
         function, kwargs = VALIDATORS[validator_name], dict(options.get(validator_name, {}))
         validator = (lambda value, f=function, k=kwargs: f(value, **k))
+        keyed = table.get("key_validator_options", {})
+        if not isinstance(keyed, dict):
+            raise toml.fail([*where, "key_validator_options"], "must be a table of validator options")
+        keyed_validator = (lambda value, f=function, k={**kwargs, **keyed}: f(value, **k)) if keyed else validator
     mask = toml.string(table, "mask", where, "text")
     if mask not in MASKERS:
         raise toml.fail([*where, "mask"], f"unknown mask (known: {', '.join(MASKERS)})")
@@ -156,6 +186,7 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
         hints=KeyHints(toml.strings(table, "key_hints", where)),
         context=context,
         patterns=tuple(patterns),
+        keyed_validator=keyed_validator,
     )
 
 
@@ -199,15 +230,19 @@ def _hashed(toml: TomlFile) -> HashedSpec:
 
 def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
     """Where a pattern with this prefilter can match; the whole text when it is short."""
-    if prefilter == "@":
-        if "@" not in text:
+    if prefilter == "key":
+        return [(0, min(len(text), WHOLE_SCAN))]  # only asked for under a matching key
+    if prefilter in ("@", ":"):
+        if prefilter not in text:
             return []
         if len(text) <= WHOLE_SCAN:
             return [(0, len(text))]
-        spans, at = [], text.find("@")
+        # e-mail: local part ≤ 64, domain ≤ 253 (+ room for lookaround); IPv6: ≤ 45 characters
+        before, after = (80, 270) if prefilter == "@" else (48, 48)
+        spans, at = [], text.find(prefilter)
         while at != -1:
-            spans.append((at - 80, at + 270))  # local part ≤ 64, domain ≤ 253 (+ room for lookaround)
-            at = text.find("@", at + 1)
+            spans.append((at - before, at + after))
+            at = text.find(prefilter, at + 1)
     else:
         first = _DIGIT_RUN.search(text)
         if first is None:
@@ -226,7 +261,7 @@ def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
 
 
 class IdentifierDetector:
-    """PG-ID-EMAIL, PG-ID-PHONE, PG-ID-SSN, PG-ID-DOB, PG-ID-ZIP, PG-ID-MRN: one match per kind per field."""
+    """PG-ID-* (one rule per kind in identifiers.toml): one match per kind per field."""
 
     name = "identifiers"
 
@@ -241,18 +276,20 @@ class IdentifierDetector:
 
     def _detect(self, item: Field) -> list[Match]:
         text = item.value[:MAX_SCAN]
-        if len(text) < 5:
+        if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
             return []
         at_text = _AT.sub("@", text) if "%" in text else text
-        windows = {"@": _windows(at_text, "@"), "digits": _windows(text, "digits")}
-        if not windows["@"] and not windows["digits"]:
+        windows = {"@": _windows(at_text, "@"), "digits": _windows(text, "digits"), ":": _windows(text, ":"),
+                   "key": _windows(text, "key")}
+        if not windows["@"] and not windows["digits"] and not windows[":"] and not item.key:
             return []
         lowered: dict[int, str] = {}
         matches = []
+        negative = self.table.negative.hints.match(item.key) if item.key and self.table.negative.hints else ""
         for kind in self.table.kinds:
             hint = kind.hints.match(item.key) if kind.hints else ""
             for pattern in kind.patterns:
-                if not windows[pattern.prefilter]:
+                if not windows[pattern.prefilter] or (pattern.prefilter == "key" and not hint):
                     continue
                 scanned = at_text if pattern.prefilter == "@" else text
                 needs_context = pattern.key_required and not hint
@@ -265,16 +302,19 @@ class IdentifierDetector:
                         continue  # no key hint and no context word anywhere: nothing to find
                 found = self._first(kind, pattern, scanned, windows[pattern.prefilter], lower, hint)
                 if found:
-                    matches.append(self._match(kind, pattern, found[0], item.key, hint, found[1]))
+                    match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
+                    if match is not None:
+                        matches.append(match)
                     break
         return matches
 
     def _first(self, kind: KindSpec, pattern: PatternSpec, text: str, windows: list[tuple[int, int]],
                lower: str, hint: str) -> tuple[str, str] | None:
         """The first candidate that passes the validator and, when it needs one, has context."""
+        validator = kind.keyed_validator if hint else kind.validator
         for start, end in windows:
             for candidate in pattern.regex.finditer(text, start, end):
-                if kind.validator and kind.validator(candidate.group(0)):
+                if validator and validator(candidate.group(0)):
                     continue
                 context_word = ""
                 if lower:
@@ -287,13 +327,21 @@ class IdentifierDetector:
         return None
 
     def _match(self, kind: KindSpec, pattern: PatternSpec, value: str, key: str, hint: str,
-               context_word: str) -> Match:
+               context_word: str, negative: str = "") -> Match | None:
         parts = [f"{kind.name}: {pattern.name}"]
         if kind.validator:
             parts.append(f"passed {kind.validator_name} validator")
+        confidence, key_context = (kind.key_confidence if hint else kind.confidence), ""
         if hint:
             parts.append(f"key context: {key}")
-        elif context_word:
+            key_context = f"{key} (an identifier key: raises confidence)"
+        elif negative:
+            confidence *= self.table.negative.factor
+            if confidence < self.table.negative.drop_below:
+                return None  # a phone-shaped order number is an order number
+            parts.append(f"key '{key}' suggests an ordinary value: lower confidence")
+            key_context = f"{key} (an ordinary-value key: lowers confidence)"
+        if context_word and not hint:
             parts.append(f"text context: '{context_word}'")
         return Match(
             rule_id=kind.rule_id,
@@ -301,8 +349,9 @@ class IdentifierDetector:
             severity=kind.severity,
             evidence=MASKERS.get(kind.mask, mask_text)(value),
             detail="; ".join(parts),
-            confidence=kind.key_confidence if hint else kind.confidence,
+            confidence=round(confidence, 3),
             term=kind.name,
+            key_context=key_context,
         )
 
 
