@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .base import FieldDetector, RequestDetector
-from .canaries import CanaryDetector
+from .canaries import CanaryDetector, load_state_codes
 from .identifiers import HashedIdentifierDetector, IdentifierDetector, load_identifiers
 from .lexicon import ConditionDetector, load_lexicon
 from .page_context import PageContextDetector
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 LEXICON_DIR = "lexicons"
 IDENTIFIERS_FILE = "identifiers.toml"
+STATES_FILE = "us_states.toml"
 
 
 def condition_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
@@ -45,7 +46,9 @@ def hashed_identifier_detector(policy: "Policy", patterns: Path) -> FieldDetecto
 
 
 def canary_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
-    return CanaryDetector(policy.test_patients) if policy.test_patients else None
+    if not policy.test_patients:
+        return None
+    return CanaryDetector(policy.test_patients, load_state_codes(patterns / STATES_FILE))
 
 
 def page_context_detector(policy: "Policy", patterns: Path) -> RequestDetector | None:
