@@ -16,10 +16,13 @@ from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
+from .profiles import load_profiles
 from .thirdparty import declared_sites, is_first_party, site_of
 from .tomlpos import line_of
 
 PAGE_ROLES = ("page_url", "referrer")
+PROFILES_FILE = "profiles.toml"
+IDENTIFYING = ("identifier:", "test-patient:")
 
 
 @dataclass
@@ -58,6 +61,10 @@ class Engine:
         self.limits = limits
         self.field_detectors, self.request_detectors = build_detectors(self.policy, self.patterns)
         self.first_party_sites = declared_sites(self.policy.first_party)
+        self.profile = load_profiles(self.patterns / PROFILES_FILE).get(self.policy.profile)
+        # host → session cookie name: hosts seen sending the policy's session cookie on a
+        # first-party request; a tracker hit from a page on such a host is from a signed-in page
+        self.session_hosts: dict[str, str] = {}
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -79,11 +86,23 @@ class Engine:
         # A known tracker's host is never first party, whatever the page: that is the leak.
         if inspection.vendor is None and is_first_party(host, self.first_party_sites, page_host):
             inspection.first_party = True
+            self._remember_session(request, page_host)
             return inspection
         decoded = decode_request(request, self.limits)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
         return inspection
+
+    def _remember_session(self, request: CapturedRequest, page_host: str | None) -> None:
+        """A first-party request carrying a session cookie marks its host (and its page's) signed in."""
+        if not self.policy.session_cookies:
+            return
+        names = {part.split("=", 1)[0].strip() for header in request.header_values("cookie") for part in header.split(";")}
+        for cookie in self.policy.session_cookies:
+            if cookie in names:
+                for host in filter(None, (request.host, (page_host or "").lower())):
+                    self.session_hosts.setdefault(host, cookie)
+                return
 
     def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
                   page_url: str | None) -> list[Finding]:
@@ -103,6 +122,7 @@ class Engine:
             is_known_tracker=_is_collection_hit(vendor, request),
             page_urls=_page_urls(decoded.fields, roles, page_url),
             titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
+            session_hosts=self.session_hosts,
         )
         for detector in self.request_detectors:
             located.extend(detector.detect_request(request_context))
@@ -139,6 +159,7 @@ class Engine:
             if (severity_rank(match.severity), match.confidence) > (severity_rank(kept.severity), kept.confidence):
                 best[key] = (chain, match, terms)
         _drop_identifiers_explained_by_canaries(best)
+        self._apply_profile(best)
         vendor = inspection.vendor
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
         findings = [
@@ -156,6 +177,15 @@ class Engine:
         ]
         findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
         return findings
+
+
+    def _apply_profile(self, best: dict[tuple[str, str], tuple[str, Match, list[str]]]) -> None:
+        """Severity by the policy's regulatory profile, knowing the request as a whole."""
+        categories = {category for category, _ in best}
+        authenticated = "context:authenticated-page" in categories
+        identifier = any(category.startswith(IDENTIFYING) for category in categories)
+        for key, (chain, match, terms) in best.items():
+            best[key] = (chain, self.profile.apply(match, authenticated, identifier), terms)
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

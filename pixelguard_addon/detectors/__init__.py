@@ -7,12 +7,14 @@ means no canary detector). Adding a detector is adding its factory here.
 
 Field detectors (`detect(field, context)`, called for every decoded leaf value):
     condition            PG-PHI-CONDITION        lexicon.py, data in patterns/lexicons/
-    identifiers          PG-ID-EMAIL/PHONE/SSN/DOB/ZIP/MRN   identifiers.py + validators.py,
+    identifiers          PG-ID-EMAIL/PHONE/SSN/DOB/ZIP/MRN/ADDRESS/MEMBER/ACCOUNT/MBI/NPI/DEA/CARD/IP/
+                         DEVICE/NAME   identifiers.py + validators.py,
                                                  data in patterns/identifiers.toml
     hashed-identifiers   PG-ID-HASHED            identifiers.py (same data file)
     canaries             PG-CANARY-<FIELD>       canaries.py, values from the policy
 Request detectors (`detect_request(context)`, once per request):
-    page-context         PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE   page_context.py
+    page-context         PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE, PG-CTX-ENTRY-PAGE   page_context.py,
+                         data in patterns/page_kinds.toml
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from .base import FieldDetector, RequestDetector
 from .canaries import CanaryDetector, load_state_codes
 from .identifiers import HashedIdentifierDetector, IdentifierDetector, load_identifiers
 from .lexicon import ConditionDetector, load_lexicon
-from .page_context import PageContextDetector
+from .page_context import PageContextDetector, load_page_kinds
 
 if TYPE_CHECKING:
     from ..policy import Policy
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 LEXICON_DIR = "lexicons"
 IDENTIFIERS_FILE = "identifiers.toml"
 STATES_FILE = "us_states.toml"
+PAGE_KINDS_FILE = "page_kinds.toml"
 
 
 def condition_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
@@ -52,7 +55,7 @@ def canary_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
 
 
 def page_context_detector(policy: "Policy", patterns: Path) -> RequestDetector | None:
-    return PageContextDetector(load_lexicon(patterns / LEXICON_DIR), policy)
+    return PageContextDetector(load_lexicon(patterns / LEXICON_DIR), policy, load_page_kinds(patterns / PAGE_KINDS_FILE))
 
 
 FIELD_DETECTORS: tuple[Callable[["Policy", Path], FieldDetector | None], ...] = (
