@@ -30,7 +30,8 @@ from .base import FieldContext
 from ..masking import mask_for, mask_hash
 
 MAX_SCAN = 64 * 1024
-MIN_FORM = 4  # shorter forms ("NY", "Ida") would match everywhere
+MIN_FORM = 4  # shorter forms ("NY", "Ida") would match everywhere: searched as whole fields only
+MIN_WHOLE_FIELD = 2
 BOUNDED_BELOW = 20  # forms shorter than this must not be glued to letters or digits
 HASHES = (("md5", "MD5"), ("sha1", "SHA-1"), ("sha256", "SHA-256"), ("sha512", "SHA-512"))
 FIELD_LABELS = {
@@ -201,7 +202,7 @@ def state_variants(value: str, codes: dict[str, str] | None = None) -> list[Base
     variants = [Base("normalised value (lower-case)", lowered),
                 Base("value in letters only", re.sub(r"[^a-z]", "", lowered))]
     if code:
-        variants.append(Base("Meta st value (2-letter code, lower-case)", code.lower(), hash_only=len(code) < MIN_FORM))
+        variants.append(Base("Meta st value (2-letter code, lower-case)", code.lower()))
     return variants
 
 
@@ -277,8 +278,9 @@ def _forms(patient: str, field: str, value: str, state_codes: dict[str, str] | N
                        base64.urlsafe_b64encode(digest).decode().rstrip("="), True, algorithm)
 
 
-def _derived_names(values: dict[str, str]) -> list[tuple[str, str]]:
-    """A full `name` also stands for its first and last word when those fields are not given."""
+def _derived_names(values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """A full `name` also stands for its first and last word when those fields are not given,
+    and first and last name together stand for the full name (forms send "IDA TARBELL")."""
     name = values.get("name", "")
     words = name.split()
     derived = []
@@ -287,6 +289,8 @@ def _derived_names(values: dict[str, str]) -> list[tuple[str, str]]:
             derived.append(("first_name", words[0], "first word of the name: "))
         if "last_name" not in values:
             derived.append(("last_name", words[-1], "last word of the name: "))
+    if not name and values.get("first_name") and values.get("last_name"):
+        derived.append(("name", f"{values['first_name']} {values['last_name']}", "first and last name together: "))
     return derived
 
 
@@ -303,22 +307,30 @@ class CanaryDetector:
     def __init__(self, patients: Iterable, state_codes: dict[str, str] | None = None):
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[Form]] = {}
+        # Short plain values ("Ida", "NY") would match inside every other word: they count only
+        # as a whole field (`udff[fn]=Ida`).
+        self.whole_field: dict[str, list[Form]] = {}
         for patient in patients:
             values = dict(patient.values)
             for field, value, origin in [*((f, v, "") for f, v in patient.values), *_derived_names(values)]:
                 for form in forms_for(patient.label, field, value, origin, state_codes):
-                    if len(form.text) < MIN_FORM:
-                        continue
-                    entries.setdefault(form.text.translate(_ASCII_LOWER), []).append(form)
+                    key = form.text.translate(_ASCII_LOWER)
+                    if len(form.text) >= MIN_FORM:
+                        entries.setdefault(key, []).append(form)
+                    elif form.plain and len(form.text) >= MIN_WHOLE_FIELD:
+                        self.whole_field.setdefault(key, []).append(form)
         for key, forms in entries.items():
             self.automaton.add_word(key, (len(key), tuple(forms)))
-        self.size = len(entries)
+        self.size = len(entries) + len(self.whole_field)
         if entries:
             self.automaton.make_automaton()
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         if not self.size or not item.value:
             return []
+        whole = self.whole_field.get(item.value.strip().translate(_ASCII_LOWER))
+        if whole:
+            return [self._match(form, item.value.strip()) for form in _one_per_field(whole)]
         try:
             return self._detect(item.value[:MAX_SCAN])
         except Exception:  # pragma: no cover - never let one odd value stop the scan
@@ -326,7 +338,7 @@ class CanaryDetector:
 
     def _detect(self, text: str) -> list[Match]:
         lowered = text.translate(_ASCII_LOWER)
-        found: dict[tuple[str, str], tuple[Form, str]] = {}
+        found: dict[tuple[str, str], tuple[Form, str, int, int]] = {}
         for end, (length, forms) in self.automaton.iter(lowered):
             start = end - length + 1
             if length < BOUNDED_BELOW and not _bounded(lowered, start, end + 1):
@@ -335,8 +347,10 @@ class CanaryDetector:
             for form in forms:
                 if form.case_sensitive and written != form.text:
                     continue  # base64 is case-sensitive: the lower-cased copy only found a candidate
-                found.setdefault((form.patient, form.field), (form, written))
-        return [self._match(form, matched) for form, matched in found.values()]
+                found.setdefault((form.patient, form.field), (form, written, start, end + 1))
+        spans = [(start, end) for _, _, start, end in found.values()]
+        return [self._match(form, matched) for form, matched, start, end in found.values()
+                if not _inside_another(start, end, spans)]
 
     def _match(self, form: Form, matched: str) -> Match:
         field_label = FIELD_LABELS.get(form.field, form.field)
@@ -355,6 +369,20 @@ class CanaryDetector:
             confidence=1.0,
             term=form.field,
         )
+
+
+def _one_per_field(forms: list[Form]) -> list[Form]:
+    seen, kept = set(), []
+    for form in forms:
+        if (form.patient, form.field) not in seen:
+            seen.add((form.patient, form.field))
+            kept.append(form)
+    return kept
+
+
+def _inside_another(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """"tarbell" inside "ida.tarbell@example.org" is part of the e-mail, not a second leak."""
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -267,14 +267,17 @@ class Lexicon:
         kept = [t for t in _longest(terms) if self._case_ok(t, parsed)]
         key_hint = self.key_hints.match(key) if key else ""
         certain = [t for t in kept if not self.terms[t[2]].ambiguous]
-        hits = []
+        hits, placed = [], set()
         for first, last, index in kept:
             term = self.terms[index]
+            if (term.text, first, last) in placed:
+                continue  # "PrEP" as written and its any-case twin: one hit
             why = ""
             if term.ambiguous:
                 why = self._context(first, last, key, key_hint, contexts, certain)
                 if not why:
                     continue
+            placed.add((term.text, first, last))
             start, end = parsed.original_span(first, last)
             hits.append(TermHit(term.text, term.category, term.tags, start, end, text[start:end],
                                 term.ambiguous, why, term.source, term.source_id))
@@ -373,7 +376,7 @@ def _load_lexicon(directory: Path) -> Lexicon:
     if not directory.is_dir():
         raise DataError(str(directory), None, "", "lexicon directory not found")
     terms: list[Term] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, bool]] = set()
     curated: set[str] = set()  # spellings of the curated layer, any category
     context_words: list[str] = []
     key_words: list[str] = []
@@ -389,9 +392,11 @@ def _load_lexicon(directory: Path) -> Lexicon:
         for index, table in enumerate(toml.tables("term")):
             for term in _terms(toml, index, table):
                 spelling = _data_normal(term.spelling)
-                if (spelling, term.category) in seen or (generated and spelling in curated):
+                # a match_case spelling ("STD") and its ambiguous any-case twin ("std") differ
+                key = (spelling, term.category, term.match_case)
+                if key in seen or (generated and spelling in curated):
                     continue
-                seen.add((spelling, term.category))
+                seen.add(key)
                 if not generated:
                     curated.update(spelling_forms(term.spelling))
                 terms.append(term)
