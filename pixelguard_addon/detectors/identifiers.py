@@ -31,15 +31,18 @@ from .validators import VALIDATORS
 MAX_SCAN = 64 * 1024  # characters of one field that are looked at
 WHOLE_SCAN = 2048  # values up to this long are scanned whole; longer ones in windows
 WINDOW = 24  # characters kept either side of a prefilter hit
+MAX_MIN_DIGITS = 64
 
 KIND_KEYS = {"name", "rule_id", "category", "severity", "validator", "mask", "confidence",
              "key_confidence", "key_hints", "context_words", "pattern", "key_validator_options"}
-PATTERN_KEYS = {"name", "regex", "key_required", "prefilter"}
+PATTERN_KEYS = {"name", "regex", "key_required", "prefilter", "min_digits"}
 PREFILTERS = ("@", "digits", ":", "key")
 HASH_CLASSES = ("email", "phone", "name", "other")
 
 _AT = re.compile(r"%(?:25)?40", re.IGNORECASE)
 _DIGIT_RUN = re.compile(r"\d[\d\s().\-/]*")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_HEX_COLON = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f:]|::")  # where an IPv6 address can be
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -49,6 +52,7 @@ class PatternSpec:
     regex: Any  # compiled `regex` pattern
     key_required: bool
     prefilter: str
+    min_digits: int = 0  # a value with fewer digits cannot match: the regex is not run
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class KindSpec:
     context: Any  # compiled regex of context words, or None
     patterns: tuple[PatternSpec, ...]
     keyed_validator: Callable[[str], str] | None = None  # used instead when a key hint matched
+    context_words: frozenset[str] = frozenset()  # lower-case, as in `context`
 
 
 @dataclass(frozen=True)
@@ -171,8 +176,11 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
             compiled = regex.compile(toml.string(item, "regex", at))
         except regex.error as exc:
             raise toml.fail([*at, "regex"], f"invalid regex: {exc}") from exc
+        min_digits = item.get("min_digits", 0)
+        if isinstance(min_digits, bool) or not isinstance(min_digits, int) or not 0 <= min_digits <= MAX_MIN_DIGITS:
+            raise toml.fail([*at, "min_digits"], "must be an integer from 0 to 64")
         patterns.append(PatternSpec(toml.string(item, "name", at), compiled,
-                                    toml.boolean(item, "key_required", at), prefilter))
+                                    toml.boolean(item, "key_required", at), prefilter, min_digits))
     return KindSpec(
         name=name,
         rule_id=toml.string(table, "rule_id", where),
@@ -187,6 +195,7 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
         context=context,
         patterns=tuple(patterns),
         keyed_validator=keyed_validator,
+        context_words=frozenset(w.lower() for w in words),
     )
 
 
@@ -232,17 +241,21 @@ def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
     """Where a pattern with this prefilter can match; the whole text when it is short."""
     if prefilter == "key":
         return [(0, min(len(text), WHOLE_SCAN))]  # only asked for under a matching key
-    if prefilter in ("@", ":"):
-        if prefilter not in text:
+    if prefilter == ":":
+        # IPv6: windows around hex:hex only ("https:" and JSON's '":' are not addresses)
+        spans = [(m.start() - 48, m.end() + 48) for m in _HEX_COLON.finditer(text)]
+        if not spans:
+            return []
+    elif prefilter == "@":
+        if "@" not in text:
             return []
         if len(text) <= WHOLE_SCAN:
             return [(0, len(text))]
-        # e-mail: local part ≤ 64, domain ≤ 253 (+ room for lookaround); IPv6: ≤ 45 characters
-        before, after = (80, 270) if prefilter == "@" else (48, 48)
-        spans, at = [], text.find(prefilter)
+        # local part ≤ 64, domain ≤ 253 (+ room for lookaround)
+        spans, at = [], text.find("@")
         while at != -1:
-            spans.append((at - before, at + after))
-            at = text.find(prefilter, at + 1)
+            spans.append((at - 80, at + 270))
+            at = text.find("@", at + 1)
     else:
         first = _DIGIT_RUN.search(text)
         if first is None:
@@ -260,6 +273,36 @@ def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
     return merged
 
 
+class _Scan:
+    """What the patterns of one value share, each computed once and only when a pattern needs it."""
+
+    def __init__(self, text: str, context_words: Any):
+        self.text = text
+        self.at_text = _AT.sub("@", text) if "%" in text else text
+        self._windows: dict[str, list[tuple[int, int]]] = {}
+        self._lower: dict[int, str] = {}
+        self._context_words = context_words  # one regex of every kind's context words
+        self._found: dict[int, set[str]] = {}
+
+    def windows(self, prefilter: str) -> list[tuple[int, int]]:
+        if prefilter not in self._windows:
+            self._windows[prefilter] = _windows(self.at_text if prefilter == "@" else self.text, prefilter)
+        return self._windows[prefilter]
+
+    def lower(self, scanned: str) -> str:
+        lowered = self._lower.get(id(scanned))
+        if lowered is None:
+            lowered = self._lower[id(scanned)] = scanned.translate(_ASCII_LOWER)
+        return lowered
+
+    def has_context(self, kind: "KindSpec", lower: str) -> bool:
+        """Does any of the kind's context words occur? One overlapped pass finds every kind's."""
+        found = self._found.get(id(lower))
+        if found is None:
+            found = self._found[id(lower)] = set(self._context_words.findall(lower, overlapped=True))
+        return not found.isdisjoint(kind.context_words)
+
+
 class IdentifierDetector:
     """PG-ID-* (one rule per kind in identifiers.toml): one match per kind per field."""
 
@@ -267,6 +310,15 @@ class IdentifierDetector:
 
     def __init__(self, table: IdentifierTable):
         self.table = table
+        self._keys: dict[str, tuple[tuple[str, ...], str]] = {}
+        # (kind index, kind, pattern) in table order, for each count of digits in a value: most
+        # values have few digits, and most patterns need many
+        plan = [(index, kind, pattern) for index, kind in enumerate(table.kinds) for pattern in kind.patterns]
+        self._eligible = [[step for step in plan if step[2].min_digits <= count]
+                          for count in range(MAX_MIN_DIGITS + 1)]
+        words = sorted({w for kind in table.kinds for w in kind.context_words}, key=len, reverse=True)
+        self._context_words = regex.compile("(?<![a-z])(?:" + "|".join(regex.escape(w) for w in words) + ")") \
+            if words else regex.compile("(?!)")
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         try:
@@ -278,38 +330,50 @@ class IdentifierDetector:
         text = item.value[:MAX_SCAN]
         if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
             return []
-        at_text = _AT.sub("@", text) if "%" in text else text
-        windows = {"@": _windows(at_text, "@"), "digits": _windows(text, "digits"), ":": _windows(text, ":"),
-                   "key": _windows(text, "key")}
-        if not windows["@"] and not windows["digits"] and not windows[":"] and not item.key:
+        digits = len(text) - len(text.translate(_NO_DIGITS))
+        has_at, has_colon = "@" in text or "%" in text, ":" in text
+        if not (has_at or digits or has_colon or item.key):
             return []
-        lowered: dict[int, str] = {}
-        matches = []
-        negative = self.table.negative.hints.match(item.key) if item.key and self.table.negative.hints else ""
-        for kind in self.table.kinds:
-            hint = kind.hints.match(item.key) if kind.hints else ""
-            for pattern in kind.patterns:
-                if not windows[pattern.prefilter] or (pattern.prefilter == "key" and not hint):
-                    continue
-                scanned = at_text if pattern.prefilter == "@" else text
-                needs_context = pattern.key_required and not hint
-                lower = ""
-                if needs_context or (not hint and kind.context is not None):
-                    if kind.context is None:
-                        continue
-                    lower = lowered.setdefault(id(scanned), scanned.translate(_ASCII_LOWER))
-                    if needs_context and kind.context.search(lower) is None:
-                        continue  # no key hint and no context word anywhere: nothing to find
-                found = self._first(kind, pattern, scanned, windows[pattern.prefilter], lower, hint)
-                if found:
-                    match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
-                    if match is not None:
-                        matches.append(match)
-                    break
+        hints, negative = self._key_context(item.key)
+        scan = _Scan(text, self._context_words)
+        matches, done = [], set()
+        for index, kind, pattern in self._eligible[min(digits, MAX_MIN_DIGITS)]:
+            hint = hints[index]
+            if index in done or (pattern.prefilter == "key" and not hint):
+                continue
+            if (pattern.prefilter == "@" and not has_at) or (pattern.prefilter == ":" and not has_colon):
+                continue
+            needs_context = pattern.key_required and not hint
+            if needs_context and kind.context is None:
+                continue
+            windows = scan.windows(pattern.prefilter)
+            if not windows:
+                continue
+            scanned = scan.at_text if pattern.prefilter == "@" else text
+            if needs_context and not scan.has_context(kind, scan.lower(scanned)):
+                continue  # no key hint and no context word anywhere: nothing to find
+            found = self._first(kind, pattern, scanned, windows, scan, hint)
+            if found:
+                done.add(index)  # one match per kind: the first pattern that finds one
+                match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
+                if match is not None:
+                    matches.append(match)
         return matches
 
+    def _key_context(self, key: str) -> tuple[tuple[str, ...], str]:
+        """Per kind, the hint the key matches ("" for none), and the negative hint: computed once
+        per key name (payload keys repeat endlessly)."""
+        cached = self._keys.get(key)
+        if cached is None:
+            hints = tuple(kind.hints.match(key) if key and kind.hints else "" for kind in self.table.kinds)
+            negative = self.table.negative.hints.match(key) if key and self.table.negative.hints else ""
+            cached = (hints, negative)
+            if len(self._keys) < 8192:
+                self._keys[key] = cached
+        return cached
+
     def _first(self, kind: KindSpec, pattern: PatternSpec, text: str, windows: list[tuple[int, int]],
-               lower: str, hint: str) -> tuple[str, str] | None:
+               scan: "_Scan", hint: str) -> tuple[str, str] | None:
         """The first candidate that passes the validator and, when it needs one, has context."""
         validator = kind.keyed_validator if hint else kind.validator
         for start, end in windows:
@@ -317,7 +381,8 @@ class IdentifierDetector:
                 if validator and validator(candidate.group(0)):
                     continue
                 context_word = ""
-                if lower:
+                if not hint and kind.context is not None:  # the words just before, for the detail
+                    lower = scan.lower(text)
                     before = max(0, candidate.start() - self.table.context_chars)
                     word = kind.context.search(lower, before, candidate.start())
                     context_word = word.group(0) if word else ""

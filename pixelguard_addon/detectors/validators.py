@@ -18,16 +18,13 @@ Validator = Callable[..., str]
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*)\.([A-Za-z]+)")
 
 
-@functools.lru_cache(maxsize=1)
-def _public_suffixes():
-    from publicsuffixlist import PublicSuffixList  # offline list shipped in the package
-
-    return PublicSuffixList(accept_unknown=False)
-
-
+@functools.lru_cache(maxsize=4096)
 def known_tld(tld: str) -> bool:
-    """Is `tld` a top-level domain on the public suffix list (ICANN section)?"""
-    return _public_suffixes().publicsuffix(tld.lower(), accept_unknown=False) == tld.lower()
+    """Is `tld` a top-level domain on the public suffix list (the offline copy the
+    publicsuffixlist package ships; the same list decides first and third party)?"""
+    from ..thirdparty import _psl  # built once per process, shared with site_of
+
+    return _psl().publicsuffix(tld.lower(), accept_unknown=False) == tld.lower()
 
 
 def email(value: str, reject_tlds: Iterable[str] = (), check_tld: bool = False) -> str:
