@@ -125,29 +125,28 @@ def zip_code(value: str) -> str:
     return ""
 
 
+def _institution_id(value: str, shape: str, what: str, min_digits: int) -> str:
+    """Ids with no standard format (record, member numbers): a shape and enough digits."""
+    if not re.fullmatch(shape, value):
+        return f"not {what}"
+    return f"fewer than {min_digits} digits" if len(_digits(value)) < min_digits else ""
+
+
 def record_number(value: str, min_digits: int = 4) -> str:
     value = value.strip()
-    if not re.fullmatch(r"[A-Za-z0-9]{6,12}", value):
-        return "not 6-12 letters and digits"
-    digits = _digits(value)
-    if len(digits) < min_digits:
-        return f"fewer than {min_digits} digits"
-    if len(set(digits)) == 1 and len(digits) == len(value):
+    problem = _institution_id(value, r"[A-Za-z0-9]{6,12}", "6-12 letters and digits", min_digits)
+    if not problem and len(set(value)) == 1 and value.isdigit():
         return "one repeated digit"
-    return ""
+    return problem
 
 
 def member_id(value: str, min_digits: int = 3) -> str:
     """Health plan member / subscriber ids: payer-specific, 6-20 letters and digits."""
     value = value.strip()
-    if not re.fullmatch(r"[A-Za-z0-9-]{6,20}", value):
-        return "not 6-20 letters, digits and dashes"
-    digits = _digits(value)
-    if len(digits) < min_digits:
-        return f"fewer than {min_digits} digits"
-    if len(set(value.replace("-", ""))) < 3:
+    problem = _institution_id(value, r"[A-Za-z0-9-]{6,20}", "6-20 letters, digits and dashes", min_digits)
+    if not problem and len(set(value.replace("-", ""))) < 3:
         return "too few distinct characters"
-    return ""
+    return problem
 
 
 def account_number(value: str) -> str:
