@@ -52,6 +52,7 @@ _TOKEN = regex.compile(
     r"|[\p{L}\p{M}]+"
 )
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+|\+")
+_ASCII_LOWER_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/_=.-]{24,}")
 
 
@@ -171,6 +172,8 @@ def _data_words(text: str) -> tuple[str, ...]:
     large lexicon has tens of thousands of spellings to split at start-up."""
     if "%" in text or "+" in text:
         return tuple(_Text(text).words)
+    if text.isascii() and text.islower():  # no capitals, no camelCase: _TOKEN reduces to this
+        return tuple(word.replace("'", "") for word in _ASCII_LOWER_TOKEN.findall(text))
     words = (found.group(0).lower().replace("'", "").replace("’", "") for found in _TOKEN.finditer(text))
     return tuple(word for word in words if word)
 
