@@ -9,9 +9,10 @@ from ..model import Finding, severity_rank
 from ..scan import ScanResult
 
 
-def render_summary(result: ScanResult, threshold: str, out: TextIO) -> None:
+def render_summary(result: ScanResult, threshold: str, out: TextIO, scope: str | None = None) -> None:
+    """`scope` names what was inspected; default: the number of captures scanned."""
     write = lambda line="": print(line, file=out)  # noqa: E731 - tiny local printer
-    write(f"pixelguard: {len(result.captures)} capture(s), {result.requests} request(s): "
+    write(f"pixelguard: {scope or f'{len(result.captures)} capture(s)'}, {result.requests} request(s): "
           f"{result.third_party} third-party, {result.first_party} first-party"
           + (f", {result.ignored} ignored" if result.ignored else ""))
     for error in result.errors:
