@@ -68,6 +68,14 @@ class Engine:
                 raise PolicyError(self.policy.source, line, f"allowed_vendor[{index}].id",
                                   f"unknown vendor {vendor_id!r} (see patterns/trackers.toml)")
 
+    def is_first_party(self, request: CapturedRequest) -> bool:
+        """Whether `inspect` would call `request` first party, from its URL and headers alone
+        (the live proxy asks before the body has arrived). Keep in step with `inspect`."""
+        if self.catalog.vendor_for_host(request.host) is not None:
+            return False
+        page_url = page_url_of(request)
+        return is_first_party(request.host, self.first_party_sites, urlsplit(page_url).hostname if page_url else None)
+
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
         inspection = Inspection(request=request, site=site_of(host), vendor=self.catalog.vendor_for_host(host))
@@ -75,26 +83,15 @@ class Engine:
             inspection.ignored = True
             return inspection
         page_url = page_url_of(request)
-        if inspection.vendor is None and self._first_party_host(host, page_url):
+        page_host = urlsplit(page_url).hostname if page_url else None
+        # A known tracker's host is never first party, whatever the page: that is the leak.
+        if inspection.vendor is None and is_first_party(host, self.first_party_sites, page_host):
             inspection.first_party = True
             return inspection
         decoded = decode_request(request, self.limits)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
         return inspection
-
-    def is_first_party(self, request: CapturedRequest) -> bool:
-        """Whether `request` goes to the user's own site (never decoded, never blocked). Needs
-        only the URL and headers: the live proxy asks before the body has arrived."""
-        if self.catalog.vendor_for_host(request.host) is not None:
-            return False
-        return self._first_party_host(request.host, page_url_of(request))
-
-    def _first_party_host(self, host: str, page_url: str | None) -> bool:
-        # Callers rule out known trackers first: a tracker's host is never first party,
-        # whatever the page; that is the leak.
-        page_host = urlsplit(page_url).hostname if page_url else None
-        return is_first_party(host, self.first_party_sites, page_host)
 
     def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
                   page_url: str | None) -> list[Finding]:
