@@ -124,7 +124,7 @@ class PixelGuard:
         settings = self._ready()
         if settings.mode == "flag" or flow.response or flow.error or not flow.live:
             return
-        request = captured_request(flow.request, source="live")
+        request = _addressed(flow.request)
         if self._first_party_or_ignored(request):
             return
         size = _declared_size(flow.request)
@@ -141,6 +141,11 @@ class PixelGuard:
     def request(self, flow: http.HTTPFlow) -> None:
         settings = self._ready()
         if flow.response or flow.error:  # answered already: block_list, another addon, us
+            return
+        addressed = _addressed(flow.request)
+        if addressed.host not in self.engine.policy.ignore_hosts and self.engine.is_first_party(addressed):
+            # Most traffic is the site's own: counted, never decoded, so it costs next to nothing.
+            self.session.record(Inspection(addressed, site_of(addressed.host), first_party=True))
             return
         request = self._captured(flow)
         inspection = self._inspect(request)
@@ -269,6 +274,14 @@ def _gap_comment(inspection: Inspection, decision: Decision) -> str:
         return ""
     rule = FAIL_CLOSED_RULE if decision.action == BLOCKED else "not fully inspected"
     return f"{rule} {inspection.vendor_name}: {notes[0]}"
+
+
+def _addressed(request: http.Request) -> CapturedRequest:
+    """Just what decides first party (URL, Referer, Origin): asked for every flow, kept cheap
+    (one pass over the raw header fields; mitmproxy's header lookups each scan them all)."""
+    headers = tuple((name.decode("latin-1"), value.decode("utf-8", "replace"))
+                    for name, value in request.headers.fields if name.lower() in (b"referer", b"origin"))
+    return CapturedRequest(request.method, request.pretty_url, headers=headers)
 
 
 def _declared_size(request: http.Request) -> int | None:

@@ -154,12 +154,13 @@ class Engine:
         _drop_identifiers_explained_by_canaries(best)
         vendor = inspection.vendor
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
+        # Masked once per request, not per finding: masking parses the whole query string.
+        url, page = mask_url(request.url), (mask_url(page_url) if page_url else None)
         findings = [
             Finding(
                 rule_id=match.rule_id, category=match.category, severity=match.severity,
                 vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
-                method=request.method, url=mask_url(request.url), host=request.host,
-                page_url=mask_url(page_url) if page_url else None, chain=chain,
+                method=request.method, url=url, host=request.host, page_url=page, chain=chain,
                 evidence=match.evidence, detail=match.detail, confidence=match.confidence,
                 term=", ".join(terms), sensitive_tags=match.sensitive_tags,
                 source=request.source, index=request.index, allowed=allowed,
