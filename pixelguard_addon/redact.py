@@ -23,6 +23,7 @@ from typing import Any, Iterable
 from urllib.parse import unquote_plus, urlsplit
 
 from .decoders import Limits
+from .decoders.body import charset_of
 from .decoders.compression import decompress_bounded, normalize_encoding, sniff_encoding
 from .model import CapturedRequest, Finding, render_chain
 from .recompress import compress
@@ -193,7 +194,7 @@ class _Body:
         if not request.body_complete:
             raise CannotRedact("body incomplete: the rest could not be checked")
         self.encodings, self.writers, data = _undo_encodings(request)
-        self.charset = _charset(request.header("content-type") or "") or "utf-8"
+        self.charset = charset_of(request.header("content-type") or "") or "utf-8"
         try:
             self.text = data.decode(self.charset)
         except (UnicodeDecodeError, LookupError):
@@ -250,14 +251,6 @@ def _inflate(data: bytes, encoding: str) -> bytes:
         raise CannotRedact(f"{encoding} body not fully readable "
                            f"({result.error or result.limit or 'stream ends early'})")
     return result.data
-
-
-def _charset(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            return value.strip().strip('"') or None
-    return None
 
 
 def _edit_form(text: str, edits: list[list[str]]) -> tuple[str, list[str]]:

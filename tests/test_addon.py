@@ -85,21 +85,16 @@ def test_unknown_mode_stops_start_up():
             tctx.configure(addon, pixelguard_mode="nope")
 
 
-def test_broken_policy_stops_start_up_naming_file_line_and_key(tmp_path):
+@pytest.mark.parametrize("text, error", [
+    ('schema_version = 1\n[policy]\nfail_on = "loud"\n', r":3: policy.fail_on: must be one of"),
+    ('schema_version = 1\n[[allowed_vendor]]\nid = "nobody"\nreason = "x"\n', r":3: allowed_vendor\[0\].id: unknown vendor"),
+])
+def test_broken_policy_stops_start_up_naming_file_line_and_key(tmp_path, text, error):
     path = tmp_path / "broken.toml"
-    path.write_text('schema_version = 1\n[policy]\nfail_on = "loud"\n', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     addon = PixelGuard()
     with taddons.context(addon) as tctx:
-        with pytest.raises(exceptions.OptionsError, match=rf"{path}:3: policy.fail_on: must be one of"):
-            tctx.configure(addon, pixelguard_policy=str(path))
-
-
-def test_policy_naming_an_unknown_vendor_stops_start_up(tmp_path):
-    path = tmp_path / "vendor.toml"
-    path.write_text('schema_version = 1\n[[allowed_vendor]]\nid = "nobody"\nreason = "x"\n', encoding="utf-8")
-    addon = PixelGuard()
-    with taddons.context(addon) as tctx:
-        with pytest.raises(exceptions.OptionsError, match=rf"{path}:3: allowed_vendor\[0\].id: unknown vendor"):
+        with pytest.raises(exceptions.OptionsError, match=rf"pixelguard_policy: {path}{error}"):
             tctx.configure(addon, pixelguard_policy=str(path))
 
 
