@@ -156,7 +156,7 @@ class PixelGuard:
         if decision.action == BLOCKED:
             flow_actions.block(flow, decision.rules, decision.reasons, settings.block_response)
         elif decision.action == REDACTED:
-            flow_actions.apply_redaction(flow, decision.redacted, request.url)
+            decision = self._apply_redaction(flow, decision, request.url, settings)
         third_party = not inspection.first_party
         answered = settings.answer_third_party and third_party and not (flow.response or flow.error)
         if answered:
@@ -164,6 +164,15 @@ class PixelGuard:
         action = decision.action or (ANSWERED if answered else None)
         if action:
             self._report(flow, inspection, decision, action, answered)
+
+    def _apply_redaction(self, flow: http.HTTPFlow, decision: Decision, url: str, settings: ProxySettings) -> Decision:
+        try:
+            flow_actions.apply_redaction(flow, decision.redacted, url)
+            return decision
+        except Exception as exc:  # noqa: BLE001 - a half-redacted request must not leave
+            blocked = Decision(BLOCKED, [f"cannot redact: applying it failed ({type(exc).__name__})"], decision.rules)
+            flow_actions.block(flow, blocked.rules, blocked.reasons, settings.block_response)
+            return blocked
 
     def _captured(self, flow: http.HTTPFlow) -> CapturedRequest:
         """The flow's request; a body over the limit is cut there (and never called clean)."""

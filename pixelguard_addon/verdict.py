@@ -76,6 +76,8 @@ def _redact(inspection: Inspection, blocking: list[Finding], threshold: str,
         redacted = redact(inspection.request, blocking)
     except CannotRedact as exc:
         return Decision(BLOCKED, [f"cannot redact: {exc.reason}"], rules)
+    except Exception as exc:  # noqa: BLE001 - a redaction bug must block, never forward the leak
+        return Decision(BLOCKED, [f"cannot redact: redaction failed ({type(exc).__name__})"], rules)
     again = reinspect(redacted.applied_to(inspection.request))
     left = failing_findings(again.findings, threshold)
     if left or fail_closed_reasons(again):

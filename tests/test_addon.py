@@ -458,6 +458,30 @@ def test_redaction_impossible_falls_back_to_block(guard):
     assert flow.metadata["pixelguard"]["reasons"][0].startswith("cannot redact:")
 
 
+def test_redaction_bug_blocks(guard, monkeypatch):
+    addon = configure(guard, pixelguard_mode="redact")
+
+    def broken(request, findings):
+        raise KeyError("bug")
+
+    monkeypatch.setattr("pixelguard_addon.verdict.redact", broken)
+    flow = run(addon, make_flow(LEAK))
+    assert flow.response.status_code == 403
+    assert flow.metadata["pixelguard"]["reasons"] == ["cannot redact: redaction failed (KeyError)"]
+
+
+def test_failure_while_applying_redaction_blocks(guard, monkeypatch):
+    addon = configure(guard, pixelguard_mode="redact")
+
+    def broken(flow, redacted, url):
+        raise ValueError("bug")
+
+    monkeypatch.setattr("pixelguard_addon.flow_actions.apply_redaction", broken)
+    flow = run(addon, make_flow(LEAK))
+    assert flow.response.status_code == 403 and flow.marked == ":no_entry:"
+    assert flow.metadata["pixelguard"]["action"] == "blocked"
+
+
 def test_redact_mode_fails_closed_too(guard):
     addon = configure(guard, pixelguard_mode="redact")
     flow = run(addon, make_flow(SEGMENT, raw=b"\x1f\x8b\x08\x00junk", headers={"Content-Encoding": "gzip"}))
