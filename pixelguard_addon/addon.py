@@ -142,12 +142,7 @@ class PixelGuard:
         settings = self._ready()
         if flow.response or flow.error:  # answered already: block_list, another addon, us
             return
-        addressed = _addressed(flow.request)
-        if addressed.host not in self.engine.policy.ignore_hosts and self.engine.is_first_party(addressed):
-            # Most traffic is the site's own: counted, never decoded, so it costs next to nothing.
-            self.session.record(Inspection(addressed, site_of(addressed.host), first_party=True))
-            return
-        request = self._captured(flow)
+        request = self._captured(flow)  # first party too: the engine learns from it (sessions)
         inspection = self._inspect(request)
         if len(flow.request.raw_content or b"") > self.max_body:
             inspection.partial.append(f"body over {self.max_body} bytes: only its start was inspected")

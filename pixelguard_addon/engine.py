@@ -78,9 +78,10 @@ class Engine:
                                   f"unknown vendor {vendor_id!r} (see patterns/trackers.toml)")
 
     def is_first_party(self, request: CapturedRequest) -> bool:
-        """Whether `inspect` would call `request` first party, from its URL and headers alone
-        (the live proxy asks before the body has arrived). Keep in step with `inspect`."""
-        if self.catalog.vendor_for_host(request.host) is not None:
+        """Whether `inspect` would call `request` first party, without decoding it. The live
+        proxy asks before the body has arrived: a vendor signature in the body is then not seen
+        (the full inspection still sees it). Keep in step with `inspect`."""
+        if self._vendor_of(request)[0] is not None:
             return False
         page_url = page_url_of(request)
         return is_first_party(request.host, self.first_party_sites, urlsplit(page_url).hostname if page_url else None)

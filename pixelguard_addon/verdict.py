@@ -55,10 +55,10 @@ def decide(inspection: Inspection, mode: str, threshold: str, live: bool,
         return _flag(inspection, closed)
     if not live:
         return _flag(inspection, [*closed, f"not {mode}ed: the flow is not live (read from a file or replayed)"])
-    if closed:
-        return Decision(BLOCKED, ["fail closed: " + why for why in closed], [FAIL_CLOSED_RULE])
     rules = _rule_ids(blocking)
     why = [f"{f.rule_id} ({f.severity}) in {f.chain}" for f in blocking]
+    if closed:
+        return Decision(BLOCKED, ["fail closed: " + note for note in closed] + why, sorted({FAIL_CLOSED_RULE, *rules}))
     if mode == "block":
         return Decision(BLOCKED, why, rules)
     return _redact(inspection, blocking, threshold, reinspect, rules)

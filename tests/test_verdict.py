@@ -69,8 +69,15 @@ def test_known_tracker_not_fully_inspected_fails_closed(engine):
     broken = inspect(engine, "https://www.facebook.com/tr/", b"\x1f\x8b\x08\x00junk", [("Content-Encoding", "gzip")], "POST")
     assert fail_closed_reasons(broken)
     decision = decide(broken, "block", "high", True, engine.inspect)
-    assert decision.action == BLOCKED and decision.rules == [FAIL_CLOSED_RULE]
+    assert decision.action == BLOCKED and FAIL_CLOSED_RULE in decision.rules
     assert decision.reasons[0].startswith("fail closed: not fully inspected")
+    # With nothing found at all, the fail-closed rule alone explains the block.
+    quiet = Inspection(broken.request, broken.site, broken.vendor, partial=["depth limit at body → json"])
+    assert decide(quiet, "block", "high", True, engine.inspect).rules == [FAIL_CLOSED_RULE]
+    leak = inspect(engine, LEAK)
+    both = Inspection(leak.request, leak.site, leak.vendor, findings=leak.findings, undecodable=["body: junk"])
+    assert decide(both, "block", "high", True, engine.inspect).rules == [
+        "PG-CANARY-EMAIL", FAIL_CLOSED_RULE, "PG-PHI-CONDITION"]
     assert decide(broken, "redact", "high", True, engine.inspect).action == BLOCKED
     assert decide(broken, "flag", "high", True, engine.inspect).action == FLAGGED
 
