@@ -124,18 +124,22 @@ class PixelGuard:
         settings = self._ready()
         if settings.mode == "flag" or flow.response or flow.error or not flow.live:
             return
+        size = _declared_size(flow.request)
+        too_big = size is not None and size > self.max_body
+        # mitmproxy may switch to streaming half-way through a body of unknown length.
+        may_stream = size is None and _body_may_follow(flow.request) and getattr(ctx.options, "stream_large_bodies", None)
+        if not (too_big or may_stream or flow.request.stream):
+            return  # the usual case: decided without asking who the request is for
         request = _addressed(flow.request)
         if self._first_party_or_ignored(request):
             return
-        size = _declared_size(flow.request)
-        if size is not None and size > self.max_body:
+        if too_big:
             self._block_uninspected(flow, request, f"request body of {size} bytes is over the "
                                                    f"{self.max_body}-byte inspection limit")
-        elif size is None and _body_may_follow(flow.request) and getattr(ctx.options, "stream_large_bodies", None):
-            # mitmproxy may switch to streaming half-way through a body of unknown length.
+        elif may_stream:
             self._block_uninspected(flow, request, "body of unknown length with stream_large_bodies set: "
                                                    "it could be streamed past inspection")
-        elif flow.request.stream:
+        else:
             flow.request.stream = False
 
     def request(self, flow: http.HTTPFlow) -> None:
