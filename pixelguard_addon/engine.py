@@ -84,6 +84,15 @@ class Engine:
                 raise PolicyError(self.policy.source, line, f"allowed_vendor[{index}].id",
                                   f"unknown vendor {vendor_id!r} (see patterns/trackers.toml)")
 
+    def is_first_party(self, request: CapturedRequest) -> bool:
+        """Whether `inspect` would call `request` first party, without decoding it. The live
+        proxy asks before the body has arrived: a vendor signature in the body is then not seen
+        (the full inspection still sees it). Keep in step with `inspect`."""
+        if self._vendor_of(request)[0] is not None:
+            return False
+        page_url = page_url_of(request)
+        return is_first_party(request.host, self.first_party_sites, urlsplit(page_url).hostname if page_url else None)
+
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
         inspection = Inspection(request=request, site=site_of(host))
@@ -186,12 +195,13 @@ class Engine:
         self._apply_profile(best)
         vendor = inspection.vendor
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
+        # Masked once per request, not per finding: masking parses the whole query string.
+        url, page = mask_url(request.url), (mask_url(page_url) if page_url else None)
         findings = [
             Finding(
                 rule_id=match.rule_id, category=match.category, severity=match.severity,
                 vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
-                method=request.method, url=mask_url(request.url), host=request.host,
-                page_url=mask_url(page_url) if page_url else None, chain=chain,
+                method=request.method, url=url, host=request.host, page_url=page, chain=chain,
                 evidence=match.evidence, detail=match.detail, confidence=match.confidence,
                 term=", ".join(terms), sensitive_tags=match.sensitive_tags,
                 source=request.source, index=request.index, allowed=allowed,

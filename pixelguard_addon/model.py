@@ -149,7 +149,9 @@ class Finding:
     citation: str = ""  # the guidance the severity follows (patterns/profiles.toml)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        # Every field is a scalar or a tuple of str: no deep copy (asdict) needed, and the
+        # live proxy calls this for every finding.
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["sensitive_tags"] = list(self.sensitive_tags)
         if not self.revealed:  # absent, not empty: a default report has no place for raw values
             del data["revealed"]
