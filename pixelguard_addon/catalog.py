@@ -314,6 +314,7 @@ class Catalog:
                 if key in table and table[key] is not vendor:
                     raise ValueError(f"host {pattern!r} claimed by {table[key].id!r} and {vendor.id!r}")
                 table[key] = vendor
+        self._signatures_by_key, self._keyless_signatures = _index_signatures(self.vendors)
 
     def __len__(self) -> int:
         return len(self.vendors)
@@ -348,8 +349,10 @@ class Catalog:
             return vendor, False
         params = query_keys if isinstance(query_keys, Mapping) else frozenset(query_keys)
         path = _normalise_path(path)
-        for vendor in self.vendors:
-            if any(signature.matches(path, params) for signature in vendor.signatures):
+        candidates = [entry for key in params for entry in self._signatures_by_key.get(key, ())]
+        # Catalog order decides between two matching vendors, as it would in a plain scan.
+        for _, signature, vendor in sorted(candidates + self._keyless_signatures, key=lambda entry: entry[0]):
+            if signature.matches(path, params):
                 return vendor, True
         return None, False
 
@@ -360,6 +363,26 @@ class Catalog:
     def role_of(self, key: str, vendor: Vendor | None) -> str:
         """The vendor's role for `key` if it has one, else the generic role."""
         return (vendor.role_of(key) if vendor is not None else "") or self._generic.lookup(key)
+
+
+def _index_signatures(vendors: tuple[Vendor, ...]):
+    """Signatures by their first required key (a request lacking it cannot match), in catalog order.
+
+    Every request the host table does not know (all first-party traffic) is checked against the
+    signatures; the index keeps that to the few whose key the request actually carries.
+    """
+    by_key: dict[str, list[tuple[int, object, Vendor]]] = {}
+    keyless: list[tuple[int, object, Vendor]] = []
+    order = 0
+    for vendor in vendors:
+        for signature in vendor.signatures:
+            entry = (order, signature, vendor)
+            order += 1
+            if signature.keys:
+                by_key.setdefault(signature.keys[0], []).append(entry)
+            else:
+                keyless.append(entry)
+    return by_key, keyless
 
 
 # -- loading -------------------------------------------------------------------------------

@@ -3,10 +3,15 @@ values that are themselves `a=b&c=d` (URL fragments, nested params)."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from .base import Child
 from .limits import Context
-from .query import pair_children, parse_pairs
+from .query import pair_children, read_pairs, split_lazily
+
+# How many pieces decide whether a text is a form: enough to reject prose, few enough that a
+# huge body is judged without reading it all.
+SAMPLE_PIECES = 256
 
 # A raw (still percent-encoded) form key: tracker keys look like `en`, `ep.search_term`,
 # `cd[buttonFeatures]`, `$current_url`, `_et`. A raw space means prose, not a form.
@@ -28,14 +33,17 @@ class FormValue:
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         if not looks_like_form(value, self.strict):
             return None
-        return pair_children(parse_pairs(value.strip()), head=("form",))
+        pairs, truncated = read_pairs(value.strip(), limit=max(ctx.budget.fields_left, 0))
+        if truncated:
+            ctx.partial("field limit")
+        return pair_children(pairs, head=("form",))
 
 
 def looks_like_form(text: str, strict: bool = True) -> bool:
     text = text.strip()
     if "=" not in text or "\n" in text or "\r" in text:
         return False
-    pieces = [piece for piece in text.split("&") if piece]
+    pieces = [piece for piece in islice(split_lazily(text, "&"), SAMPLE_PIECES) if piece]
     if strict and len(pieces) < 2:
         return False
     for piece in pieces:

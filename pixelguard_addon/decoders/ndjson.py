@@ -11,6 +11,7 @@ from .base import Child
 from .form import FormValue, looks_like_form
 from .json_value import JsonValue
 from .limits import Context
+from .query import split_lazily
 
 LINE_DECODERS = (JsonValue(), FormValue(strict=False))
 
@@ -25,13 +26,28 @@ class NdjsonValue:
         self.strict = strict
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
-        lines = [line.rstrip("\r") for line in value.split("\n")]
-        numbered = [(index, line) for index, line in enumerate(lines) if line.strip()]
+        if "\n" not in value:
+            return None
+        numbered, truncated = _numbered_lines(value, limit=max(ctx.budget.fields_left, 2))
         if len(numbered) < 2:
             return None
         if self.strict and not all(_looks_like_record(line) for _, line in numbered):
             return None
+        if truncated:
+            ctx.partial("field limit")
         return [Child((f"ndjson[{index}]",), line, key, decoders=LINE_DECODERS) for index, line in numbered]
+
+
+def _numbered_lines(value: str, limit: int) -> tuple[list[tuple[int, str]], bool]:
+    """Non-blank lines with their 0-based numbers, at most `limit` of them (and whether more were left)."""
+    numbered = []
+    for index, line in enumerate(split_lazily(value, "\n")):
+        if not line.strip():
+            continue
+        if len(numbered) >= limit:
+            return numbered, True
+        numbered.append((index, line.rstrip("\r")))
+    return numbered, False
 
 
 def _looks_like_record(line: str) -> bool:

@@ -7,6 +7,7 @@ percent escapes must all survive without an exception or a `max_num_fields` erro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 from urllib.parse import unquote, unquote_plus
 
 from .base import Child
@@ -21,15 +22,38 @@ class Pair:
 
 def parse_pairs(text: str) -> list[Pair]:
     """Split on `&`, then on the first `=`; `+` means space (form encoding)."""
-    pairs = []
-    for piece in text.split("&"):
+    return read_pairs(text)[0]
+
+
+def read_pairs(text: str, limit: int | None = None) -> tuple[list[Pair], bool]:
+    """Like parse_pairs, stopping after `limit` pairs; the flag says whether more were left.
+
+    A 50 MB `a=b&a=b…` body holds millions of pairs: splitting all of them before the field
+    limit applies would stall the proxy for a minute, so pieces are taken one at a time.
+    """
+    pairs: list[Pair] = []
+    for piece in split_lazily(text, "&"):
         if not piece:
             continue
+        if limit is not None and len(pairs) >= limit:
+            return pairs, True
         raw_key, has_value, raw_value = piece.partition("=")
         key = unquote_plus(raw_key, errors="replace")
         value = unquote_plus(raw_value, errors="replace")
         pairs.append(Pair(key, value, bool(has_value)))
-    return pairs
+    return pairs, False
+
+
+def split_lazily(text: str, separator: str) -> Iterator[str]:
+    """str.split without building the whole list first."""
+    start = 0
+    while True:
+        end = text.find(separator, start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + len(separator)
 
 
 def pair_children(pairs: list[Pair], prefix: str = "", head: tuple[str, ...] = ()) -> list[Child]:
