@@ -28,6 +28,7 @@ import regex
 
 from ..model import Field, Match
 from .base import FieldContext
+from . import lexicon_cache
 from .keys import KeyHints
 from .loading import DataError, TomlFile
 
@@ -376,6 +377,12 @@ def load_lexicon(directory: Path) -> Lexicon:
 
 @functools.lru_cache(maxsize=8)
 def _load_lexicon(directory: Path) -> Lexicon:
+    if not directory.is_dir():
+        raise DataError(str(directory), None, "", "lexicon directory not found")
+    return lexicon_cache.load_or_build(directory, _build_lexicon)
+
+
+def _build_lexicon(directory: Path) -> Lexicon:
     if not directory.is_dir():
         raise DataError(str(directory), None, "", "lexicon directory not found")
     terms: list[Term] = []
