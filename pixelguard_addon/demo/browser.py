@@ -130,9 +130,11 @@ PATIENT_VISIT: tuple[tuple[str, Callable], ...] = (
 )
 
 
-def visit_portal(browser, base: str, patient: dict[str, str], say: Callable[[str], None] = print) -> None:
-    """Walk the portal like a patient; every request goes through the browser's proxy."""
-    context = browser.new_context()
+def visit_portal(browser, base: str, patient: dict[str, str], say: Callable[[str], None] = print,
+                 proxy_url: str | None = None) -> None:
+    """Walk the portal like a patient; every request goes through the browser's proxy (or the
+    context's own `proxy_url`, for a browser launched with a per-context proxy)."""
+    context = browser.new_context(**({"proxy": {"server": proxy_url}} if proxy_url else {}))
     try:
         page = context.new_page()
         for what, step in PATIENT_VISIT:
