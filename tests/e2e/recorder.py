@@ -73,12 +73,18 @@ class Recorder:
         self._httpd.server_close()
 
 
-def _server_context(workdir: Path) -> ssl.SSLContext:
-    store = certs.CertStore.from_store(workdir / "recorder-ca", "recorder", 2048)
-    entry = store.get_cert("vendors.recorder.test", [])
-    cert_file, key_file = workdir / "recorder-cert.pem", workdir / "recorder-key.pem"
+def write_leaf(store: certs.CertStore, host: str, workdir: Path) -> tuple[Path, Path]:
+    """A certificate for `host` signed by the store's CA, and its key, as PEM files."""
+    entry = store.get_cert(host, [])
+    cert_file, key_file = workdir / f"{host}-cert.pem", workdir / f"{host}-key.pem"
     cert_file.write_bytes(entry.cert.to_pem())
     key_file.write_bytes(_key_pem(entry))
+    return cert_file, key_file
+
+
+def _server_context(workdir: Path) -> ssl.SSLContext:
+    store = certs.CertStore.from_store(workdir / "recorder-ca", "recorder", 2048)
+    cert_file, key_file = write_leaf(store, "vendors.recorder.test", workdir)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     context.set_alpn_protocols(["http/1.1"])

@@ -76,7 +76,9 @@ class _PortalHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            self._send(site.Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"too large\n", "text/plain"))
+            self.close_connection = True  # the unread body must not be parsed as the next request
+            self._send(site.Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"too large\n", "text/plain",
+                                  (("Connection", "close"),)))
             return
         body = self.rfile.read(length)
         self.portal.record("POST", self.path, body)
