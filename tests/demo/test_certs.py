@@ -36,3 +36,19 @@ def test_client_context_trusts_leaf_certs_the_ca_signs(tmp_path):
             assert tls.getpeercert()["subject"]
     listener.close()
 
+
+
+def test_spki_pin_matches_the_openssl_recipe_in_the_readme(tmp_path):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed (the README recipe needs it, pixelguard does not)")
+    make_ca(tmp_path)
+    cert = certs.ca_cert_path(tmp_path)
+    recipe = (f"openssl x509 -in {cert} -pubkey -noout | openssl pkey -pubin -outform der"
+              " | openssl dgst -sha256 -binary | base64")
+    pin = subprocess.run(["sh", "-c", recipe], capture_output=True, text=True, check=True).stdout.strip()
+    assert pin == certs.spki_sha256_base64(cert)
