@@ -12,7 +12,7 @@ from mitmproxy import certs as mitm_certs
 import pixelguard_addon
 from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.demo import certs
-from pixelguard_addon.demo.patient import demo_policy_path
+from pixelguard_addon.demo.patient import demo_patient, demo_policy_path
 from pixelguard_addon.demo.portal import PORTAL_HOST, PortalServer
 from pixelguard_addon.demo.proxy_process import ProxyProcess
 from pixelguard_addon.demo.session import route_script
@@ -27,6 +27,11 @@ PORTAL_URL = f"https://{PORTAL_HOST}"
 def addon_script() -> str:
     real = Path(pixelguard_addon.__file__).parent / "mitm_entry.py"
     return str(real) if real.exists() else str(HERE / "standin_entry.py")  # TEMPORARY until the addon lands
+
+
+def visit(browser, proxy: ProxyProcess) -> None:
+    """The demo patient's visit, in a fresh browser context that uses `proxy`."""
+    demo_browser.visit_portal(browser, PORTAL_URL, demo_patient(), say=lambda _: None, proxy_url=proxy.url)
 
 
 def unavailable(reason: str):

@@ -44,7 +44,8 @@ class Recorder:
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self.tls = _server_context(workdir)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        handler = type("RecordingHandler", (_RecordingHandler,), {"recorder": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="recorder", daemon=True)
 
@@ -96,14 +97,6 @@ def _key_pem(entry: certs.CertStoreEntry) -> bytes:
 
     return entry.privatekey.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption())
-
-
-def _handler_for(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
-    class Handler(_RecordingHandler):
-        pass
-
-    Handler.recorder = recorder
-    return Handler
 
 
 class _RecordingHandler(BaseHTTPRequestHandler):

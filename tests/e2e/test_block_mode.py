@@ -6,7 +6,6 @@ import hashlib
 
 import pytest
 
-from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.demo.patient import demo_patient, demo_policy_path
 from pixelguard_addon.demo.portal import PORTAL_HOST
 from pixelguard_addon.engine import Engine
@@ -14,7 +13,7 @@ from pixelguard_addon.model import CapturedRequest
 from pixelguard_addon.policy import load_policy
 from pixelguard_addon.report.jsonl import read_jsonl
 
-from .conftest import PORTAL_URL
+from .conftest import visit
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def upstream(browser, block_proxy):
     proxy, recorder = block_proxy
-    demo_browser.visit_portal(browser, PORTAL_URL, demo_patient(), say=lambda _: None, proxy_url=proxy.url)
+    visit(browser, proxy)
     return recorder
 
 

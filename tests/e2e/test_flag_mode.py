@@ -3,21 +3,18 @@ addon; the JSON Lines report must hold the expected findings for each page, and 
 as the bundled recording of that visit (which the demo replays when there is no browser)."""
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 import pytest
 
-from pixelguard_addon.demo.patient import demo_patient
+from pixelguard_addon.demo.patient import demo_patient, demo_policy_path
 from pixelguard_addon.demo.session import bundled_capture
 from pixelguard_addon.engine import Engine
 from pixelguard_addon.policy import load_policy
-from pixelguard_addon.demo.patient import demo_policy_path
-from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.report.jsonl import read_jsonl
 from pixelguard_addon.scan import scan_captures
 
-from .conftest import PORTAL_URL
+from .conftest import visit
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +48,7 @@ QUIET_PAGES = ("/", "/MyChart/login")
 
 @pytest.fixture(scope="module")
 def findings(browser, flag_proxy, workdir):
-    demo_browser.visit_portal(browser, PORTAL_URL, demo_patient(), say=lambda _: None, proxy_url=flag_proxy.url)
+    visit(browser, flag_proxy)
     return read_jsonl(workdir / "flag.jsonl")
 
 

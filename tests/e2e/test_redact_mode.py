@@ -10,10 +10,9 @@ from urllib.parse import parse_qs, unquote_plus
 
 import pytest
 
-from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.demo.patient import demo_patient
 
-from .conftest import PORTAL_URL
+from .conftest import visit
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def upstream(browser, redact_proxy):
     proxy, recorder = redact_proxy
-    demo_browser.visit_portal(browser, PORTAL_URL, demo_patient(), say=lambda _: None, proxy_url=proxy.url)
+    visit(browser, proxy)
     return recorder
 
 

@@ -26,7 +26,8 @@ class PortalServer:
         self.sessions: set[str] = set()
         self.received: list[tuple[str, str, bytes]] = []  # first-party posts: (method, path, body)
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        handler = type("PortalHandler", (_PortalHandler,), {"portal": self})
+        self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="demo-portal", daemon=True)
 
@@ -55,14 +56,6 @@ class PortalServer:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _handler_for(portal: PortalServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(_PortalHandler):
-        pass
-
-    Handler.portal = portal
-    return Handler
 
 
 class _PortalHandler(BaseHTTPRequestHandler):
