@@ -56,7 +56,8 @@ class ProxyProcess:
 
     def start(self) -> "ProxyProcess":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "wb") as log:
+        # The log names the URLs the proxy saw (query strings and all): owner-readable only.
+        with os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as log:
             self._process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, env=_unbuffered_env())
         self.port = self._wait_for_port()

@@ -121,5 +121,7 @@ def _export(result: SessionResult) -> None:
         return
     flows = [f for f in read_flows(result.files.flows) if from_site(f, PORTAL_HOST)]
     write_har(flows, result.files.har)
+    for capture in (result.files.flows, result.files.har):  # what was sent, test patient's values and all
+        capture.chmod(0o600)
     result.requests = len(flows)
     result.first_party = sum(1 for f in flows if f.request.pretty_host == PORTAL_HOST)
