@@ -20,6 +20,7 @@ from .thirdparty import declared_sites, is_first_party, site_of
 from .tomlpos import line_of
 
 PAGE_ROLES = ("page_url", "referrer")
+REVEAL_LIMIT = 200  # characters of a raw value kept with --reveal-evidence
 
 
 @dataclass
@@ -51,11 +52,13 @@ class Engine:
         catalog: Catalog | None = None,
         patterns: Path | None = None,
         limits: Limits = Limits(),
+        reveal_evidence: bool = False,
     ):
         self.policy = policy or Policy()
         self.patterns = patterns or patterns_dir()
         self.catalog = catalog or load_catalog()
         self.limits = limits
+        self.reveal_evidence = reveal_evidence  # copy raw values into Finding.revealed (own test patient only)
         self.field_detectors, self.request_detectors = build_detectors(self.policy, self.patterns)
         self.first_party_sites = declared_sites(self.policy.first_party)
         self._check_allowed_vendors()
@@ -127,11 +130,13 @@ class Engine:
                located: list[tuple[Field | None, Match]]) -> list[Finding]:
         """One finding per (category, location); the worst match there speaks for it."""
         best: dict[tuple[str, str], tuple[str, Match, list[str]]] = {}
+        raw: dict[tuple[str, str], str] = {}
         for item, match in located:
             chain = item.chain if item is not None else "page"
             key = (match.category, chain)
             if key not in best:
                 best[key] = (chain, match, [match.term] if match.term else [])
+                raw[key] = item.value if item is not None else (page_url or "")
                 continue
             _, kept, terms = best[key]
             if match.term and match.term not in terms:
@@ -150,8 +155,9 @@ class Engine:
                 evidence=match.evidence, detail=match.detail, confidence=match.confidence,
                 term=", ".join(terms), sensitive_tags=match.sensitive_tags,
                 source=request.source, index=request.index, allowed=allowed,
+                revealed=raw[key][:REVEAL_LIMIT] if self.reveal_evidence else "",
             )
-            for chain, match, terms in best.values()
+            for key, (chain, match, terms) in best.items()
         ]
         findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
         return findings

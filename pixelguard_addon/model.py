@@ -140,10 +140,15 @@ class Finding:
     source: str = "live"
     index: int = 0
     allowed: bool = False  # vendor has a BAA in the policy: reported, not hidden
+    # The raw field value (at most 200 characters), only when the tester asked for it
+    # (Engine(reveal_evidence=True), for their own test patient). Never set by default.
+    revealed: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["sensitive_tags"] = list(self.sensitive_tags)
+        if not self.revealed:  # absent, not empty: a default report has no place for raw values
+            del data["revealed"]
         return data
 
     @classmethod

@@ -119,3 +119,23 @@ def test_page_url_prefers_capture_then_referer_then_origin():
                                headers=[("Referer", "https://b.test/")])) == "https://a.test/p"
     assert page_url_of(request("https://x.test/", headers=[("Origin", "https://c.test")])) == "https://c.test"
     assert page_url_of(request("https://x.test/", headers=[("Referer", "android-app://com.x")])) is None
+
+
+def test_raw_values_are_never_kept_by_default(engine):
+    result = engine.inspect(request("https://www.facebook.com/tr/?ev=Lead&ud[em]=ida.test%40example.org"
+                                    "&cd[buttonText]=Book%20HIV%20test"))
+    assert result.findings and all(f.revealed == "" for f in result.findings)
+    assert all("revealed" not in f.to_dict() for f in result.findings)
+
+
+def test_reveal_evidence_keeps_the_raw_field_value_truncated():
+    revealing = Engine(parse_policy(POLICY), reveal_evidence=True)
+    long_text = "Book HIV test " + "x" * 400
+    result = revealing.inspect(request("https://www.facebook.com/tr/?ev=Lead&ud[em]=ida.test%40example.org"
+                                       "&cd[buttonText]=" + long_text.replace(" ", "%20"),
+                                       page_url="https://mercy.example.org/portal/results"))
+    by_category = {f.category: f for f in result.findings}
+    assert by_category["test-patient:email"].revealed == "ida.test@example.org"
+    assert by_category["condition"].revealed == long_text[:200]
+    assert by_category["context:authenticated-page"].revealed == "https://mercy.example.org/portal/results"
+    assert by_category["test-patient:email"].evidence != "ida.test@example.org"  # evidence stays masked

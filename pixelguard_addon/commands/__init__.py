@@ -2,6 +2,6 @@
 
 A subcommand module has `NAME`, `HELP`, `add_arguments(parser)` and `run(args) -> int`.
 """
-from . import demo, scan
+from . import baseline, demo, report, scan
 
-COMMANDS = (scan, demo)
+COMMANDS = (scan, report, baseline, demo)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_scan_options, run_scan
+from .common import add_scan_options, gate, run_scan
 
 NAME = "scan"
 HELP = "scan saved captures (HAR, mitmproxy flow files)"
@@ -17,4 +17,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     code, _ = run_scan(args, args.captures)
-    return code
+    return gate(args, code)

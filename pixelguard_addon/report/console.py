@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TextIO
+from typing import Callable, TextIO
 
-from ..masking import mask_url
 from ..model import Finding, severity_rank
 from ..scan import ScanResult
+from .grouped import Report, build_report, not_inspected_line
 
 
-def render_summary(result: ScanResult, threshold: str, out: TextIO) -> None:
+def render_summary(result: ScanResult, threshold: str, out: TextIO, report: Report | None = None) -> None:
+    """`report`, when given, says which findings the baseline suppresses (and lists its unused entries)."""
+    report = report or build_report(result.findings)
     write = lambda line="": print(line, file=out)  # noqa: E731 - tiny local printer
+    if report.revealed:
+        write("WARNING  raw field values shown (--reveal-evidence): keep this output private")
     write(f"pixelguard: {len(result.captures)} capture(s), {result.requests} request(s): "
           f"{result.third_party} third-party, {result.first_party} first-party"
           + (f", {result.ignored} ignored" if result.ignored else ""))
@@ -27,18 +31,21 @@ def render_summary(result: ScanResult, threshold: str, out: TextIO) -> None:
         for page, items in pages.items():
             write(f"  page {page or '(unknown page)'}")
             for finding in items:
-                write("    " + _line(finding, threshold))
+                write("    " + _line(finding, threshold, report.status_of(finding)))
     if result.not_inspected:
         write()
         write(f"Not fully inspected: {len(result.not_inspected)} request(s) — these are not known to be clean")
         for inspection, why in result.not_inspected:
-            request = inspection.request
-            write(f"  {request.method} {mask_url(request.url)} ({inspection.vendor_name}): {why}")
+            write(f"  {not_inspected_line(inspection, why)}")
+    _baseline_notes(report, write)
     write()
-    failing = result.failing(threshold)
+    suppressed = sum(1 for f in result.findings if report.status_of(f) == "suppressed")
+    failing = [f for f in result.failing(threshold) if report.status_of(f) != "suppressed"]
     allowed = sum(1 for f in result.findings if f.allowed)
-    write(f"FAIL: {len(failing)}  WARN: {len(result.findings) - len(failing) - allowed}  "
-          f"ALLOWED: {allowed}  NOT-INSPECTED: {len(result.not_inspected)}  (fail on: {threshold} and above)")
+    warn = len(result.findings) - len(failing) - allowed - suppressed
+    write(f"FAIL: {len(failing)}  WARN: {warn}  ALLOWED: {allowed}  "
+          + (f"SUPPRESSED: {suppressed}  " if report.meta.baseline else "")
+          + f"NOT-INSPECTED: {len(result.not_inspected)}  (fail on: {threshold} and above)")
 
 
 def _grouped(findings: list[Finding]) -> dict[str, dict[str | None, list[Finding]]]:
@@ -48,7 +55,22 @@ def _grouped(findings: list[Finding]) -> dict[str, dict[str | None, list[Finding
     return groups
 
 
-def _line(finding: Finding, threshold: str) -> str:
-    mark = "ALLOWED" if finding.allowed else finding.severity.upper()
+def _baseline_notes(report: Report, write: Callable[..., None]) -> None:
+    expired = [group for group in report.groups if group.expired]
+    if expired:
+        write()
+        write(f"Baseline entries expired: {len(expired)} — their findings are reported again")
+        for group in expired:
+            write(f"  {group.finding.rule_id} {group.finding.host} {group.finding.chain} (expired {group.baseline_entry.expires})")
+    if report.unused_baseline:
+        write()
+        write(f"Baseline entries that matched nothing: {len(report.unused_baseline)} — remove them if the leak is fixed")
+        for entry in report.unused_baseline:
+            write(f"  {entry.fingerprint} {entry.parts.rule} {entry.parts.host} {entry.parts.chain} {entry.parts.page}")
+
+
+def _line(finding: Finding, threshold: str, status: str = "open") -> str:
+    mark = "ALLOWED" if finding.allowed else "SUPPRESSED" if status == "suppressed" else finding.severity.upper()
     what = f"{finding.category}" + (f" [{finding.term}]" if finding.term else "")
-    return f"{mark:<8} {finding.rule_id:<20} {what} in {finding.chain}: {finding.evidence}"
+    raw = f" (raw: {finding.revealed})" if finding.revealed else ""
+    return f"{mark:<8} {finding.rule_id:<20} {what} in {finding.chain}: {finding.evidence}{raw}"

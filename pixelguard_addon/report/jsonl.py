@@ -17,6 +17,12 @@ def open_private(path: str | Path, mode: str = "w") -> IO[str]:
     return os.fdopen(fd, mode, encoding="utf-8")
 
 
+def write_private(path: str | Path, text: str) -> None:
+    """Write a whole report file, readable by its owner only."""
+    with open_private(path) as handle:
+        handle.write(text)
+
+
 class JsonlWriter:
     def __init__(self, path: str | Path, append: bool = False):
         self.path = Path(path)

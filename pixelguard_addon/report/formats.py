@@ -1,0 +1,24 @@
+"""The report files pixelguard can write, by name: one renderer per format, one way to write them."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .grouped import Report
+from .html import render_html
+from .jsonl import write_private
+from .junit import render_junit
+from .sarif import render_sarif
+from .summary import render_summary_json
+
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    "html": render_html,
+    "sarif": render_sarif,
+    "junit": render_junit,
+    "summary": render_summary_json,
+}
+
+
+def write_report(report: Report, format_name: str, path: str | Path) -> None:
+    """Render and write one format; the file is readable by its owner only (it describes leaks)."""
+    write_private(path, RENDERERS[format_name](report))
