@@ -25,7 +25,7 @@ TIMEOUT = 30
 class Sent:
     method: str
     url: str
-    status: int | None  # None: the proxy closed the connection without an answer
+    status: int | None  # None: the connection ended without an answer (a proxy may kill a flow)
     reason: str = ""
 
 
@@ -44,7 +44,7 @@ def send_through_proxy(request: CapturedRequest, proxy_port: int, tls: ssl.SSLCo
         response = connection.getresponse()
         response.read()
         return Sent(request.method, request.url, response.status, response.reason)
-    except (ConnectionError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException) as exc:  # reset, TLS EOF, timeout: say so, go on
         return Sent(request.method, request.url, None, f"{type(exc).__name__}: {exc}")
     finally:
         connection.close()

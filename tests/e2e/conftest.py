@@ -103,7 +103,8 @@ def redact_proxy(workdir, confdir, portal):
     yield from _recording_proxy(workdir, confdir, portal, "redact", "redact")
 
 
-@pytest.fixture(scope="session")
+# Module scope: a Playwright left running would break any later test that starts its own.
+@pytest.fixture(scope="module")
 def browser(ca_cert):
     executable = demo_browser.find_chromium()
     if executable is None:

@@ -1,5 +1,6 @@
 """Hostile bodies through the live proxy in block mode: each is blocked (it cannot be shown to
-be clean), nothing reaches the upstream, and the proxy keeps serving the next request."""
+be clean: answered by the proxy, or its connection closed when the body is too large to take),
+nothing reaches the upstream, and the proxy keeps serving the next request."""
 from __future__ import annotations
 
 import gzip
@@ -49,7 +50,7 @@ def test_fault_is_blocked_and_proxy_keeps_serving(block_proxy, tls, fault):
     marker = f"pgfault={fault}-{uuid.uuid4().hex[:8]}"
     url = f"{url}{'&' if '?' in url else '?'}{marker}"
     answer = send(proxy, tls, url, zip_bomb() if body is None else body, headers)
-    assert answer.status is not None and answer.status != 204, f"{fault}: {answer}"  # blocked, not passed on
+    assert answer.status != 204, f"{fault} was passed on: {answer}"  # 204 is the upstream recorder's answer
     assert not [r for r in recorder.requests if marker in r.path], f"{fault} reached the upstream"
     probe = f"https://www.facebook.com/tr/?id=1234567890123456&ev=PageView&after={marker}"
     assert send(proxy, tls, probe, method="GET").status == 204  # the recorder's answer: still serving
