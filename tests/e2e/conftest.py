@@ -1,9 +1,12 @@
 """Fixtures for end-to-end tests: the demo portal, mitmdump subprocesses with pixelguard's addon
-(flag mode routed to the portal; block and redact mode in front of a recording upstream), and
-one real Chromium. Browser tests skip only when Chromium is missing and CI is not "true"."""
+in block and redact mode in front of a recording upstream, one real Chromium, and the demo
+command itself (flag mode, as users run it). Browser tests skip only when Chromium is missing
+and CI is not "true"."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +15,11 @@ from mitmproxy import certs as mitm_certs
 import pixelguard_addon
 from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.demo import certs
+from pixelguard_addon.demo.leaks import PLANTED_LEAKS
 from pixelguard_addon.demo.patient import demo_patient, demo_policy_path
 from pixelguard_addon.demo.portal import PORTAL_HOST, PortalServer
 from pixelguard_addon.demo.proxy_process import ProxyProcess
-from pixelguard_addon.demo.session import route_script
+from pixelguard_addon.report.jsonl import read_jsonl
 
 from .recorder import Recorder
 
@@ -32,6 +36,22 @@ def addon_script() -> str:
 def visit(browser, proxy: ProxyProcess) -> None:
     """The demo patient's visit, in a fresh browser context that uses `proxy`."""
     demo_browser.visit_portal(browser, PORTAL_URL, demo_patient(), say=lambda _: None, proxy_url=proxy.url)
+
+
+def run_demo(out: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`pixelguard demo --out OUT ...` as a user runs it: its own process, the real CLI."""
+    return subprocess.run([sys.executable, "-m", "pixelguard_addon.cli", "demo", "--out", str(out), *args],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
+
+
+def assert_demo_succeeded(done: subprocess.CompletedProcess, out: Path) -> None:
+    """Exit 0, every planted leak caught, the report written owner-only, the paths printed."""
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"Planted leaks caught: {len(PLANTED_LEAKS)} of {len(PLANTED_LEAKS)}" in done.stdout
+    assert read_jsonl(out / "findings.jsonl")
+    assert oct((out / "findings.jsonl").stat().st_mode & 0o777) == oct(0o600)
+    for name in ("findings.jsonl", "session.har", "mitmdump.log"):
+        assert str(out / name) in done.stdout
 
 
 def unavailable(reason: str):
@@ -70,16 +90,6 @@ def start_proxy(workdir: Path, confdir: Path, name: str, options: dict, scripts=
             "pixelguard_report": str(workdir / f"{name}.jsonl")}
     proxy = ProxyProcess([addon_script(), *scripts], {**base, **options}, workdir / f"{name}.log", mode=mode)
     return proxy.start()
-
-
-@pytest.fixture(scope="session")
-def flag_proxy(workdir, confdir, portal):
-    """Flag mode as the demo runs it: portal routed locally, third parties answered by the proxy."""
-    proxy = start_proxy(workdir, confdir, "flag", {
-        "pixelguard_mode": "flag", "pixelguard_answer_third_party": True,
-        "demo_route": f"{PORTAL_HOST}={portal.address}"}, scripts=[route_script()])
-    yield proxy
-    proxy.stop()
 
 
 def _recording_proxy(workdir, confdir, portal, name: str, mode: str):

@@ -1,12 +1,15 @@
-"""Flag mode, as the demo runs it: a real Chromium visits the portal through mitmdump with the
-addon; the JSON Lines report must hold the expected findings for each page, and the same ones
-as the bundled recording of that visit (which the demo replays when there is no browser)."""
+"""Flag mode, as users see it: `pixelguard demo` drives a real Chromium through mitmdump with the
+addon. The demo must succeed, and its JSON Lines report must hold the expected findings for each
+page, and the same ones as the bundled recording of that visit (which the demo replays when there
+is no browser)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
 
+from pixelguard_addon.capture import read_capture
+from pixelguard_addon.demo import browser as demo_browser
 from pixelguard_addon.demo.patient import demo_patient, demo_policy_path
 from pixelguard_addon.demo.session import bundled_capture
 from pixelguard_addon.engine import Engine
@@ -14,7 +17,7 @@ from pixelguard_addon.policy import load_policy
 from pixelguard_addon.report.jsonl import read_jsonl
 from pixelguard_addon.scan import scan_captures
 
-from .conftest import visit
+from .conftest import assert_demo_succeeded, run_demo, unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -47,9 +50,16 @@ QUIET_PAGES = ("/", "/MyChart/login")
 
 
 @pytest.fixture(scope="module")
-def findings(browser, flag_proxy, workdir):
-    visit(browser, flag_proxy)
-    return read_jsonl(workdir / "flag.jsonl")
+def demo_run(tmp_path_factory):
+    if demo_browser.browser_unavailable_reason():
+        unavailable(demo_browser.browser_unavailable_reason())
+    out = tmp_path_factory.mktemp("demo")
+    return run_demo(out), out
+
+
+@pytest.fixture(scope="module")
+def findings(demo_run):
+    return read_jsonl(demo_run[1] / "findings.jsonl")
 
 
 def by_page(findings) -> dict[str, set[tuple[str, str]]]:
@@ -71,13 +81,20 @@ def test_benign_pages_stay_quiet(findings, page):
     assert by_page(findings).get(page, set()) == set()
 
 
-def test_first_party_requests_are_not_findings(findings, portal):
-    assert any(path == "/api/appointments" for _, path, _ in portal.received)  # the form did post…
-    assert not [f for f in findings if f.host.endswith("mercyvalley-health.test")]  # …and is not a leak
+def test_the_demo_drives_chromium_and_catches_every_planted_leak(demo_run):
+    done, out = demo_run
+    assert "browser: Chromium" in done.stdout and "patient fills in the appointment form" in done.stdout
+    assert_demo_succeeded(done, out)
 
 
-def test_report_holds_no_raw_patient_value(findings, workdir):
-    text = (workdir / "flag.jsonl").read_text(encoding="utf-8")
+def test_first_party_requests_are_not_findings(findings, demo_run):
+    posted = [r for r in read_capture(demo_run[1] / "session.har") if r.path == "/api/appointments"]
+    assert posted and demo_patient()["email"].encode() in posted[0].body  # the form did post PHI…
+    assert not [f for f in findings if f.host.endswith("mercyvalley-health.test")]  # …to the hospital: no leak
+
+
+def test_report_holds_no_raw_patient_value(findings, demo_run):
+    text = (demo_run[1] / "findings.jsonl").read_text(encoding="utf-8")
     for value in demo_patient().values():
         assert value not in text and value.lower() not in text
 
