@@ -30,6 +30,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .decoders.registry import DECODERS
+from .signatures import Signature, parse_signatures
 from .tomlpos import line_of
 
 SCHEMA_VERSION = 1
@@ -58,7 +60,7 @@ KINDS = (
     "cdp",
 )
 
-_VENDOR_KEYS = {"id", "name", "kind", "hosts", "endpoints", "scripts", "decoders", "fields"}
+_VENDOR_KEYS = {"id", "name", "kind", "hosts", "endpoints", "scripts", "decoders", "fields", "signature"}
 _VENDOR_REQUIRED = ("id", "name", "kind", "hosts", "endpoints")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _HOST_RE = re.compile(r"^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -241,6 +243,7 @@ class Vendor:
     decoders: tuple[str, ...] = ()
     fields: Mapping[str, str] = field(default_factory=dict, hash=False)
     scripts: tuple[str, ...] = ()
+    signatures: tuple[Signature, ...] = ()  # collection requests recognised on any host
     _roles: _RoleTable = field(init=False, repr=False, compare=False, hash=False)
     _endpoint_rx: tuple[_PathRule, ...] = field(init=False, repr=False, compare=False, hash=False)
     _script_rx: tuple[_PathRule, ...] = field(init=False, repr=False, compare=False, hash=False)
@@ -333,6 +336,22 @@ class Catalog:
                 return vendor
             dot = host.find(".", dot + 1)
         return None
+
+    def vendor_for_request(self, host: str, path: str,
+                           query_keys: Mapping[str, str] | Iterable[str] = ()) -> tuple[Vendor | None, bool]:
+        """(vendor, via_signature): the host's vendor, else the first vendor whose endpoint
+        signature the path and parameters match (a first-party gateway, a server-side tag
+        manager), else (None, False). `query_keys` are the request's parameter names, or a
+        mapping name → value (signatures that check values need it)."""
+        vendor = self.vendor_for_host(host)
+        if vendor is not None:
+            return vendor, False
+        params = query_keys if isinstance(query_keys, Mapping) else frozenset(query_keys)
+        path = _normalise_path(path)
+        for vendor in self.vendors:
+            if any(signature.matches(path, params) for signature in vendor.signatures):
+                return vendor, True
+        return None, False
 
     def generic_role(self, key: str) -> str:
         """The role of `key` for a third party the catalog does not know."""
@@ -535,6 +554,11 @@ def _parse_vendor(src: _Source, index: int, table: dict[str, Any]) -> Vendor:
     for decoder_index, name in enumerate(decoders):
         if not _ID_RE.match(name):
             raise src.error(here + ["decoders", decoder_index], f"{name!r} is not a snake_case decoder name")
+        if name not in DECODERS:
+            raise src.error(here + ["decoders", decoder_index],
+                            f"unknown decoder {name!r} (known: {', '.join(sorted(DECODERS))})")
+    signatures = parse_signatures(table.get("signature", []),
+                                  lambda path, message: src.error(here + ["signature", *path], message))
 
     fields = _role_table(src, here + ["fields"], table.get("fields", {}))
     return Vendor(
@@ -546,6 +570,7 @@ def _parse_vendor(src: _Source, index: int, table: dict[str, Any]) -> Vendor:
         decoders=tuple(decoders),
         fields=fields,
         scripts=tuple(paths["scripts"]),
+        signatures=signatures,
     )
 
 

@@ -16,6 +16,7 @@ from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
+from .signatures import request_params
 from .thirdparty import declared_sites, is_first_party, site_of
 from .tomlpos import line_of
 
@@ -30,6 +31,9 @@ class Inspection:
     request: CapturedRequest
     site: str
     vendor: Vendor | None = None
+    # Set when the vendor was recognised by an endpoint signature on a host that is not its
+    # own: "first-party gateway metrics.clinic.org" or "gateway sgtm.example.net".
+    gateway: str = ""
     first_party: bool = False
     ignored: bool = False
     findings: list[Finding] = field(default_factory=list)
@@ -38,7 +42,9 @@ class Inspection:
 
     @property
     def vendor_name(self) -> str:
-        return self.vendor.name if self.vendor else self.site
+        if self.vendor is None:
+            return self.site
+        return f"{self.vendor.name} (via {self.gateway})" if self.gateway else self.vendor.name
 
     @property
     def fully_inspected(self) -> bool:
@@ -73,20 +79,31 @@ class Engine:
 
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
-        inspection = Inspection(request=request, site=site_of(host), vendor=self.catalog.vendor_for_host(host))
+        inspection = Inspection(request=request, site=site_of(host))
         if host in self.policy.ignore_hosts:
             inspection.ignored = True
             return inspection
         page_url = page_url_of(request)
         page_host = urlsplit(page_url).hostname if page_url else None
-        # A known tracker's host is never first party, whatever the page: that is the leak.
-        if inspection.vendor is None and is_first_party(host, self.first_party_sites, page_host):
+        own_site = is_first_party(host, self.first_party_sites, page_host)
+        inspection.vendor, via_signature = self._vendor_of(request)
+        if via_signature:
+            inspection.gateway = f"{'first-party gateway' if own_site else 'gateway'} {host}"
+        # A known tracker is never first party, whatever the page or host: that is the leak.
+        if inspection.vendor is None and own_site:
             inspection.first_party = True
             return inspection
-        decoded = decode_request(request, self.limits)
+        vendor_decoders = inspection.vendor.decoders if inspection.vendor else ()
+        decoded = decode_request(request, self.limits, vendor_decoders)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
         return inspection
+
+    def _vendor_of(self, request: CapturedRequest) -> tuple[Vendor | None, bool]:
+        vendor = self.catalog.vendor_for_host(request.host)
+        if vendor is not None:
+            return vendor, False
+        return self.catalog.vendor_for_request(request.host, request.path, request_params(request))
 
     def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
                   page_url: str | None) -> list[Finding]:
@@ -103,7 +120,9 @@ class Engine:
             request=request,
             decoded=decoded,
             vendor_id=vendor.id if vendor else "",
-            is_known_tracker=_is_collection_hit(vendor, request),
+            vendor_known=vendor is not None,
+            vendor_name=inspection.vendor_name,
+            is_known_tracker=bool(inspection.gateway) or _is_collection_hit(vendor, request),
             page_urls=_page_urls(decoded.fields, roles, page_url),
             titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
         )
@@ -167,7 +186,7 @@ def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:
     """A hit on the vendor's collection endpoint, not a script load or another service on a shared
     host (www.google.com serves ads conversions and also maps): only such a hit ties the page the
     visitor is on to the vendor by itself, through the visitor's IP."""
-    if vendor is None:
+    if vendor is None or vendor.is_script(request.path, request.host):
         return False
     return vendor.is_endpoint(request.path, request.host) or not vendor.endpoints
 

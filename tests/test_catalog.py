@@ -40,6 +40,11 @@ def test_every_required_vendor_loads(cat):
     assert len(cat) == len(cat.vendors) >= len(REQUIRED_VENDORS)
 
 
+def test_catalog_covers_at_least_sixty_vendors_of_every_kind(cat):
+    assert len(cat) >= 60
+    assert {vendor.kind for vendor in cat.vendors} == set(KINDS)
+
+
 def test_every_vendor_is_complete(cat):
     for vendor in cat.vendors:
         assert vendor.name and vendor.kind in KINDS, vendor.id
@@ -153,7 +158,7 @@ def test_vendor_for_host_uses_the_index_not_the_vendor_list(cat):
         ("segment", "batch[3].context.page.url", "page_url"),  # array index dropped
         ("snap_pixel", "u_hem", "hashed_id"),
         ("datadog_rum", "usr.email", "contact"),
-        ("firebase", "1.4.19", "device_id"),
+        ("firebase", "1[0].19[0]", "device_id"),  # protobuf field path, indexes dropped
         ("meta_pixel", "no_such_key", ""),
         ("meta_pixel", "", ""),
     ],
@@ -302,6 +307,12 @@ def test_toml_syntax_error_in_roles_file(tmp_path):
         ("schema_version = 1\n" + VENDOR_OK + 'fields = ["dl"]\n', 8, "vendor[0].fields", "expected a table"),
         # decoders: wrong element type
         ("schema_version = 1\n" + VENDOR_OK + "decoders = [1]\n", 8, "vendor[0].decoders", "expected a list of strings"),
+        # decoders: a name the registry does not have
+        ("schema_version = 1\n" + VENDOR_OK + 'decoders = ["json_strings", "clarity"]\n', 8, "vendor[0].decoders[1]",
+         "unknown decoder 'clarity'"),
+        # signature: keys is not a list
+        ("schema_version = 1\n" + VENDOR_OK + '[[vendor.signature]]\npath = "/c"\nkeys = "id"\n', 10,
+         "vendor[0].signature[0].keys", "non-empty list"),
         # duplicate vendor id: points at the second id
         ("schema_version = 1\n" + VENDOR_OK + VENDOR_OK.replace("a.example", "b.example"), 9, "vendor[1].id", "duplicate vendor id 'first'"),
         # one host claimed by two vendors

@@ -121,6 +121,51 @@ def test_page_url_prefers_capture_then_referer_then_origin():
     assert page_url_of(request("https://x.test/", headers=[("Referer", "android-app://com.x")])) is None
 
 
+def test_first_party_gateway_is_inspected_as_the_vendor_it_relays_to(engine):
+    result = engine.inspect(request(
+        "https://metrics.mercy.example.org/g/collect?v=2&tid=G-ABC123&en=search&ep.search_term=HIV%20testing"))
+    assert not result.first_party and result.vendor.id == "ga"
+    assert result.vendor_name == "Google Analytics (GA4 / Universal Analytics) (via first-party gateway metrics.mercy.example.org)"
+    assert [(f.category, f.vendor_id) for f in result.findings] == [("condition", "ga")]
+    assert result.findings[0].vendor.endswith("(via first-party gateway metrics.mercy.example.org)")
+
+
+def test_first_party_request_without_a_tracker_shape_stays_first_party(engine):
+    result = engine.inspect(request("https://metrics.mercy.example.org/collect?v=2&q=HIV%20testing"))
+    assert result.first_party and result.vendor is None
+
+
+def test_gateway_on_a_foreign_host_is_named_a_gateway(engine):
+    result = engine.inspect(request("https://sgtm.hosting.example.net/tr?id=1&ev=Lead&cd[note]=HIV%20testing"))
+    assert result.vendor.id == "meta_pixel" and result.gateway == "gateway sgtm.hosting.example.net"
+
+
+def test_vendor_decoders_run_only_for_their_vendor(engine):
+    import base64
+
+    body = b"".join(bytes([0x0A, len(text)]) + text for text in [b"HIV PrEP appointment request"])
+    result = engine.inspect(request("https://app-measurement.com/a", method="POST", body=body))
+    assert [f.chain for f in result.findings if f.category == "condition"] == ["body → protobuf → 1[0]"]
+    unknown = engine.inspect(request("https://collector.unknown-analytics.net/a", method="POST",
+                                     body=base64.b64decode("AAECAwQFBgcICQoLDA0ODxAREhM=")))
+    assert unknown.undecodable and not unknown.findings  # unknown vendor: no uninspectable finding
+
+
+def test_known_vendor_undecodable_body_is_an_uninspectable_finding(engine):
+    import hashlib
+
+    opaque = b"".join(hashlib.sha256(bytes([i])).digest() for i in range(8))
+    result = engine.inspect(request("https://inapps.appsflyer.com/api/v6/androidevent?app_id=x",
+                                    method="POST", body=opaque))
+    assert [(f.rule_id, f.chain, f.vendor) for f in result.findings] == [("PG-UNINSPECTABLE", "body", "AppsFlyer")]
+
+
+def test_script_load_from_a_health_page_is_not_a_collection_hit(engine):
+    page = "https://www.mercy.example.org/conditions/hiv"
+    result = engine.inspect(request("https://cdn.mouseflow.com/projects/abc.js", page_url=page))
+    assert result.vendor.id == "mouseflow" and result.findings == []
+
+
 def test_raw_values_are_never_kept_by_default(engine):
     result = engine.inspect(request("https://www.facebook.com/tr/?ev=Lead&ud[em]=ida.test%40example.org"
                                     "&cd[buttonText]=Book%20HIV%20test"))

@@ -9,16 +9,17 @@ there are unpacked recursively by the walker (`walker.VALUE_DECODERS`).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..model import CapturedRequest, Decoded
 from .body import walk_body
 from .headers import header_roots
 from .limits import Limits
+from .registry import DECODERS, vendor_decoders
 from .url import request_url
 from .walker import VALUE_DECODERS, Walker
 
-__all__ = ["Limits", "decode_request", "VALUE_DECODERS"]
+__all__ = ["DECODERS", "Limits", "decode_request", "VALUE_DECODERS"]
 
 
 def walk_url(request: CapturedRequest, walker: Walker) -> None:
@@ -40,9 +41,11 @@ REQUEST_PARTS: tuple[tuple[str, Callable[[CapturedRequest, Walker], None]], ...]
 )
 
 
-def decode_request(request: CapturedRequest, limits: Limits = Limits()) -> Decoded:
-    """Every field of `request`, with notes on what was only partly read or not readable."""
-    walker = Walker(limits)
+def decode_request(request: CapturedRequest, limits: Limits = Limits(), decoders: Iterable[str] = ()) -> Decoded:
+    """Every field of `request`, with notes on what was only partly read or not readable.
+
+    `decoders`: the vendor's decoder names from the catalog; vendor-only ones run as well."""
+    walker = Walker(limits, *vendor_decoders(decoders))
     if not request.body_complete:
         # Whatever the body shows, the part the capture lost may hold the leak.
         walker.budget.partial("body incomplete in capture")

@@ -61,6 +61,11 @@ def walk_body(request: CapturedRequest, walker: Walker) -> None:
         return
     text = _to_text(body.data, _charset(content_type))
     ctx = Context(body.steps, walker.budget)
+    # A short protobuf of mostly strings can pass for text: a vendor's body decoders get any
+    # body with a control character first.
+    if walker.vendor_bodies and (text is None or not looks_textual(text, threshold=1.0)):
+        if _walk_binary(body, walker):
+            return
     if text is None:
         ctx.undecodable(f"{len(body.data)} bytes of binary data not decodable")
         return
@@ -70,6 +75,20 @@ def walk_body(request: CapturedRequest, walker: Walker) -> None:
     unpacked = walker.walk(root, depth=len(body.steps) - 1)
     if declared and not unpacked and not body.cut and text.strip():
         ctx.undecodable(f"declared {mime} but not readable as such")
+
+
+def _walk_binary(body: BodyBytes, walker: Walker) -> bool:
+    """A binary body read by one of the vendor's body decoders (protobuf); False if none can."""
+    ctx = Context(body.steps, walker.budget)
+    for decoder in walker.vendor_bodies:
+        children = decoder.decode_body(body.data, ctx)
+        if children is None:
+            continue
+        depth = len(body.steps) - 1
+        for child in children:
+            walker.walk(Child(body.steps + child.steps, child.value, child.key, child.final), depth=depth + 1)
+        return True
+    return False
 
 
 def _declared_decoders(mime: str) -> tuple[ValueDecoder, ...] | None:

@@ -34,8 +34,14 @@ VALUE_DECODERS: tuple[ValueDecoder, ...] = (
 
 
 class Walker:
-    def __init__(self, limits: Limits):
+    """`vendor_values` are tried before the standard decoders on every value; `vendor_bodies`
+    on bodies that are not text (see registry.py)."""
+
+    def __init__(self, limits: Limits, vendor_values: tuple[ValueDecoder, ...] = (),
+                 vendor_bodies: tuple = ()):
         self.budget = Budget(limits)
+        self.vendor_values = vendor_values
+        self.vendor_bodies = vendor_bodies
 
     @property
     def fields(self) -> list[Field]:
@@ -73,7 +79,7 @@ class Walker:
 
     def _decode(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
         ctx = Context(steps, self.budget)
-        for decoder in node.decoders or VALUE_DECODERS:
+        for decoder in self.vendor_values + (node.decoders or VALUE_DECODERS):
             try:
                 children = decoder.decode(node.value, node.key, ctx)
             except Exception as exc:  # a decoder bug must cost one value, not the request

@@ -13,6 +13,7 @@ Field detectors (`detect(field, context)`, called for every decoded leaf value):
     canaries             PG-CANARY-<FIELD>       canaries.py, values from the policy
 Request detectors (`detect_request(context)`, once per request):
     page-context         PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE   page_context.py
+    uninspectable        PG-UNINSPECTABLE        uninspectable.py (a known vendor's unreadable body)
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .canaries import CanaryDetector
 from .identifiers import HashedIdentifierDetector, IdentifierDetector, load_identifiers
 from .lexicon import ConditionDetector, load_lexicon
 from .page_context import PageContextDetector
+from .uninspectable import UninspectableDetector
 
 if TYPE_CHECKING:
     from ..policy import Policy
@@ -58,8 +60,13 @@ FIELD_DETECTORS: tuple[Callable[["Policy", Path], FieldDetector | None], ...] = 
     hashed_identifier_detector,
     canary_detector,
 )
+def uninspectable_detector(policy: "Policy", patterns: Path) -> RequestDetector | None:
+    return UninspectableDetector()
+
+
 REQUEST_DETECTORS: tuple[Callable[["Policy", Path], RequestDetector | None], ...] = (
     page_context_detector,
+    uninspectable_detector,
 )
 
 

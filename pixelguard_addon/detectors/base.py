@@ -27,6 +27,8 @@ class RequestContext:
     request: CapturedRequest
     decoded: Decoded
     vendor_id: str = ""
+    vendor_known: bool = False  # in the catalog, by host or by endpoint signature
+    vendor_name: str = ""  # as findings name it ("Meta Pixel (via first-party gateway …)")
     is_known_tracker: bool = False
     page_urls: list[tuple[Field | None, str]] = field(default_factory=list)  # (where, url)
     titles: list[tuple[Field, str]] = field(default_factory=list)

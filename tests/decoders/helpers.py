@@ -20,8 +20,9 @@ def request(
     return CapturedRequest(method, url, headers=headers, body=body, body_complete=body_complete)
 
 
-def decode(*args, limits: Limits = Limits(), **kwargs) -> Decoded:
-    return decode_request(request(*args, **kwargs), limits)
+def decode(*args, limits: Limits = Limits(), decoders: tuple[str, ...] | list[str] = (), **kwargs) -> Decoded:
+    """`decoders`: vendor decoder names, as a catalog vendor would list them."""
+    return decode_request(request(*args, **kwargs), limits, decoders)
 
 
 def chains(decoded: Decoded) -> dict[str, str]:

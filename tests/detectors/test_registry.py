@@ -32,13 +32,13 @@ def built():
 def test_registry_is_explicit():
     assert [f.__name__ for f in FIELD_DETECTORS] == [
         "condition_detector", "identifier_detector", "hashed_identifier_detector", "canary_detector"]
-    assert [f.__name__ for f in REQUEST_DETECTORS] == ["page_context_detector"]
+    assert [f.__name__ for f in REQUEST_DETECTORS] == ["page_context_detector", "uninspectable_detector"]
 
 
 def test_builds_every_detector(built):
     fields, requests = built
     assert [d.name for d in fields] == ["condition", "identifiers", "hashed-identifiers", "canaries"]
-    assert [d.name for d in requests] == ["page-context"]
+    assert [d.name for d in requests] == ["page-context", "uninspectable"]
 
 
 def test_no_test_patients_no_canary_detector():
