@@ -21,6 +21,10 @@ STEP_TIMEOUT_MS = 20_000
 SEARCH_TERM = "breast cancer"
 
 
+class BrowserUnavailable(RuntimeError):
+    """No browser could be started here; the message says why."""
+
+
 def find_chromium() -> str | None:
     """$PIXELGUARD_CHROMIUM, else the first Chromium or Chrome on PATH."""
     configured = os.environ.get(CHROMIUM_ENV)
@@ -51,13 +55,17 @@ def launch_options(proxy_url: str, ca_spki: str, executable: str) -> dict:
 @contextmanager
 def chromium(proxy_url: str, ca_spki: str, executable: str | None = None) -> Iterator:
     """A headless Chromium whose every request goes through the proxy at `proxy_url`."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     executable = executable or find_chromium()
     if executable is None:
-        raise RuntimeError(browser_unavailable_reason() or "no Chromium found")
+        raise BrowserUnavailable(browser_unavailable_reason() or "no Chromium found")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_options(proxy_url, ca_spki, executable))
+        try:
+            browser = playwright.chromium.launch(**launch_options(proxy_url, ca_spki, executable))
+        except PlaywrightError as exc:  # not a Chromium, or one that cannot run here
+            raise BrowserUnavailable(f"{executable} did not start: {exc.message.splitlines()[0]}") from exc
         try:
             yield browser
         finally:

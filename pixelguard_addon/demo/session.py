@@ -95,8 +95,12 @@ def run_session(out: Path, policy: str, driver: str, addon: str | None = None,
             say(f"  proxy:   mitmdump with pixelguard at {proxy.url} (flag mode, third parties answered locally)")
             ca = certs.ca_cert_path(confdir)
             if driver == BROWSER:
-                _visit_with_browser(proxy, ca, say)
-            else:
+                try:
+                    _visit_with_browser(proxy, ca, say)
+                except browser.BrowserUnavailable as exc:
+                    say(f"  browser: {exc}\n  Replaying the recorded visit through the same proxy instead.")
+                    result.driver = REPLAY
+            if result.driver == REPLAY:
                 result.replay_failures = _replay(proxy, ca, say)
     _export(result)
     return result

@@ -33,3 +33,12 @@ def test_launch_pins_the_proxy_ca_and_proxies_everything():
     options = browser.launch_options("http://127.0.0.1:8080", "PIN=", "/usr/bin/chromium")
     assert options["proxy"] == {"server": "http://127.0.0.1:8080"} and options["headless"] is True
     assert "--ignore-certificate-errors-spki-list=PIN=" in options["args"]
+
+
+def test_a_binary_that_is_not_chromium_is_unavailable_not_a_crash(tmp_path):
+    import pytest
+
+    pytest.importorskip("playwright")
+    with pytest.raises(browser.BrowserUnavailable, match="did not start"):
+        with browser.chromium("http://127.0.0.1:9", "PIN=", executable="/bin/false"):
+            pass
