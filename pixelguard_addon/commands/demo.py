@@ -56,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     except ProxyError as exc:
         print(f"pixelguard demo: the proxy did not run: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except browser.VisitFailed as exc:
+        log = Path(args.out).resolve() / "mitmdump.log"
+        print(f"pixelguard demo: {exc}\n  proxy log: {log}", file=sys.stderr)
+        return EXIT_ERROR
     return _report(result, policy)
 
 

@@ -25,6 +25,10 @@ class BrowserUnavailable(RuntimeError):
     """No browser could be started here; the message says why."""
 
 
+class VisitFailed(RuntimeError):
+    """The browser started but the patient's visit did not complete (a page or beacon hung)."""
+
+
 def find_chromium() -> str | None:
     """$PIXELGUARD_CHROMIUM, else the first Chromium or Chrome on PATH."""
     configured = os.environ.get(CHROMIUM_ENV)
@@ -142,11 +146,16 @@ def visit_portal(browser, base: str, patient: dict[str, str], say: Callable[[str
                  proxy_url: str | None = None) -> None:
     """Walk the portal like a patient; every request goes through the browser's proxy (or the
     context's own `proxy_url`, for a browser launched with a per-context proxy)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     context = browser.new_context(**({"proxy": {"server": proxy_url}} if proxy_url else {}))
     try:
         page = context.new_page()
         for what, step in PATIENT_VISIT:
             say(f"  patient {what}")
-            step(page, base, patient)
+            try:
+                step(page, base, patient)
+            except PlaywrightError as exc:
+                raise VisitFailed(f"the patient could not finish: {what}: {exc.message.splitlines()[0]}") from exc
     finally:
         context.close()

@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 from pixelguard_addon.demo import browser
 
 
@@ -36,9 +38,18 @@ def test_launch_pins_the_proxy_ca_and_proxies_everything():
 
 
 def test_a_binary_that_is_not_chromium_is_unavailable_not_a_crash(tmp_path):
-    import pytest
-
     pytest.importorskip("playwright")
     with pytest.raises(browser.BrowserUnavailable, match="did not start"):
         with browser.chromium("http://127.0.0.1:9", "PIN=", executable="/bin/false"):
             pass
+
+
+@pytest.mark.browser
+def test_a_visit_that_cannot_finish_says_which_step(tmp_path, monkeypatch):
+    missing = browser.browser_unavailable_reason()
+    if missing:
+        (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(missing)
+    monkeypatch.setattr(browser, "STEP_TIMEOUT_MS", 1000)
+    with browser.chromium("http://127.0.0.1:9", "PIN=") as chromium:  # nothing listens on port 9
+        with pytest.raises(browser.VisitFailed, match="opens the home page"):
+            browser.visit_portal(chromium, "https://portal.mercyvalley-health.test", {}, say=lambda _: None)
