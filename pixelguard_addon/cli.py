@@ -25,8 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
     command = next(c for c in COMMANDS if c.NAME == args.command)
+    if extra and not getattr(command, "ACCEPTS_EXTRA_ARGS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra_args = extra
     try:
         return command.run(args)
     except (PolicyError, PatternsError, OSError) as exc:

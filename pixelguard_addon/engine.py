@@ -17,11 +17,14 @@ from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
 from .signatures import request_params
+from .profiles import load_profiles
 from .thirdparty import declared_sites, is_first_party, site_of
 from .tomlpos import line_of
 
 PAGE_ROLES = ("page_url", "referrer")
 REVEAL_LIMIT = 200  # characters of a raw value kept with --reveal-evidence
+PROFILES_FILE = "profiles.toml"
+IDENTIFYING = ("identifier:", "test-patient:")
 
 
 @dataclass
@@ -67,6 +70,10 @@ class Engine:
         self.reveal_evidence = reveal_evidence  # copy raw values into Finding.revealed (own test patient only)
         self.field_detectors, self.request_detectors = build_detectors(self.policy, self.patterns)
         self.first_party_sites = declared_sites(self.policy.first_party)
+        self.profile = load_profiles(self.patterns / PROFILES_FILE).get(self.policy.profile)
+        # host → session cookie name: hosts seen sending the policy's session cookie on a
+        # first-party request; a tracker hit from a page on such a host is from a signed-in page
+        self.session_hosts: dict[str, str] = {}
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -76,6 +83,15 @@ class Engine:
                 line = _policy_line(self.policy.source, ["allowed_vendor", index, "id"])
                 raise PolicyError(self.policy.source, line, f"allowed_vendor[{index}].id",
                                   f"unknown vendor {vendor_id!r} (see patterns/trackers.toml)")
+
+    def is_first_party(self, request: CapturedRequest) -> bool:
+        """Whether `inspect` would call `request` first party, without decoding it. The live
+        proxy asks before the body has arrived: a vendor signature in the body is then not seen
+        (the full inspection still sees it). Keep in step with `inspect`."""
+        if self._vendor_of(request)[0] is not None:
+            return False
+        page_url = page_url_of(request)
+        return is_first_party(request.host, self.first_party_sites, urlsplit(page_url).hostname if page_url else None)
 
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
@@ -92,6 +108,7 @@ class Engine:
         # A known tracker is never first party, whatever the page or host: that is the leak.
         if inspection.vendor is None and own_site:
             inspection.first_party = True
+            self._remember_session(request, page_host)
             return inspection
         vendor_decoders = inspection.vendor.decoders if inspection.vendor else ()
         decoded = decode_request(request, self.limits, vendor_decoders)
@@ -104,6 +121,17 @@ class Engine:
         if vendor is not None:
             return vendor, False
         return self.catalog.vendor_for_request(request.host, request.path, request_params(request))
+
+    def _remember_session(self, request: CapturedRequest, page_host: str | None) -> None:
+        """A first-party request carrying a session cookie marks its host (and its page's) signed in."""
+        if not self.policy.session_cookies:
+            return
+        names = {part.split("=", 1)[0].strip() for header in request.header_values("cookie") for part in header.split(";")}
+        for cookie in self.policy.session_cookies:
+            if cookie in names:
+                for host in filter(None, (request.host, (page_host or "").lower())):
+                    self.session_hosts.setdefault(host, cookie)
+                return
 
     def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
                   page_url: str | None) -> list[Finding]:
@@ -125,6 +153,7 @@ class Engine:
             is_known_tracker=bool(inspection.gateway) or _is_collection_hit(vendor, request),
             page_urls=_page_urls(decoded.fields, roles, page_url),
             titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
+            session_hosts=self.session_hosts,
         )
         for detector in self.request_detectors:
             located.extend(detector.detect_request(request_context))
@@ -163,23 +192,35 @@ class Engine:
             if (severity_rank(match.severity), match.confidence) > (severity_rank(kept.severity), kept.confidence):
                 best[key] = (chain, match, terms)
         _drop_identifiers_explained_by_canaries(best)
+        self._apply_profile(best)
         vendor = inspection.vendor
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
+        # Masked once per request, not per finding: masking parses the whole query string.
+        url, page = mask_url(request.url), (mask_url(page_url) if page_url else None)
         findings = [
             Finding(
                 rule_id=match.rule_id, category=match.category, severity=match.severity,
                 vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
-                method=request.method, url=mask_url(request.url), host=request.host,
-                page_url=mask_url(page_url) if page_url else None, chain=chain,
+                method=request.method, url=url, host=request.host, page_url=page, chain=chain,
                 evidence=match.evidence, detail=match.detail, confidence=match.confidence,
                 term=", ".join(terms), sensitive_tags=match.sensitive_tags,
                 source=request.source, index=request.index, allowed=allowed,
                 revealed=raw[key][:REVEAL_LIMIT] if self.reveal_evidence else "",
+                key_context=match.key_context, citation=match.citation,
             )
             for key, (chain, match, terms) in best.items()
         ]
         findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
         return findings
+
+
+    def _apply_profile(self, best: dict[tuple[str, str], tuple[str, Match, list[str]]]) -> None:
+        """Severity by the policy's regulatory profile, knowing the request as a whole."""
+        categories = {category for category, _ in best}
+        authenticated = "context:authenticated-page" in categories
+        identifier = any(category.startswith(IDENTIFYING) for category in categories)
+        for key, (chain, match, terms) in best.items():
+            best[key] = (chain, self.profile.apply(match, authenticated, identifier), terms)
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

@@ -118,6 +118,8 @@ class Match:
     confidence: float = 1.0
     term: str = ""  # lexicon term or identifier kind, safe to show (it is not patient data)
     sensitive_tags: tuple[str, ...] = ()
+    key_context: str = ""  # the payload key that raised or lowered confidence, and which
+    citation: str = ""  # the rule or guidance the severity follows (regulatory profile)
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,13 @@ class Finding:
     # The raw field value (at most 200 characters), only when the tester asked for it
     # (Engine(reveal_evidence=True), for their own test patient). Never set by default.
     revealed: str = ""
+    key_context: str = ""  # payload key that raised or lowered confidence (identifiers)
+    citation: str = ""  # the guidance the severity follows (patterns/profiles.toml)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        # Every field is a scalar or a tuple of str: no deep copy (asdict) needed, and the
+        # live proxy calls this for every finding.
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["sensitive_tags"] = list(self.sensitive_tags)
         if not self.revealed:  # absent, not empty: a default report has no place for raw values
             del data["revealed"]

@@ -15,6 +15,9 @@ from .model import SEVERITIES
 from .tomlpos import line_of
 
 MODES = ("flag", "block", "redact")
+# Regulatory profiles, defined in patterns/profiles.toml (a test keeps the two in step).
+PROFILES = ("hhs-2024", "post-becerra", "strict")
+DEFAULT_PROFILE = "post-becerra"
 SCHEMA_VERSION = 1
 TEST_PATIENT_FIELDS = (
     "name", "first_name", "last_name", "email", "phone", "dob", "street", "city", "state",
@@ -50,6 +53,8 @@ class Policy:
     test_patients: tuple[TestPatient, ...] = ()
     allowed_vendors: tuple[tuple[str, str], ...] = ()  # (vendor id, reason)
     ignore_hosts: tuple[str, ...] = field(default=())
+    profile: str = DEFAULT_PROFILE
+    session_cookies: tuple[str, ...] = ()  # first-party cookies that mean "signed in"
 
     def allowed_reason(self, vendor_id: str) -> str | None:
         return dict(self.allowed_vendors).get(vendor_id)
@@ -94,7 +99,8 @@ class _Reader:
     """Validates the parsed TOML, turning each problem into a PolicyError at the right line."""
 
     TOP_KEYS = {"schema_version", "policy", "test_patient", "allowed_vendor"}
-    POLICY_KEYS = {"mode", "fail_on", "first_party", "authenticated_paths", "ignore_hosts"}
+    POLICY_KEYS = {"mode", "fail_on", "first_party", "authenticated_paths", "ignore_hosts", "profile",
+                   "session_cookies"}
     ALLOWED_VENDOR_KEYS = {"id", "reason"}
 
     def __init__(self, text: str, source: str):
@@ -119,6 +125,8 @@ class _Reader:
             first_party=tuple(h.lower().strip(".") for h in self.strings(table, "first_party")),
             authenticated_paths=self.strings(table, "authenticated_paths"),
             ignore_hosts=tuple(h.lower() for h in self.strings(table, "ignore_hosts")),
+            profile=self.choice(table, "profile", PROFILES, DEFAULT_PROFILE),
+            session_cookies=self.strings(table, "session_cookies"),
             test_patients=self.test_patients(data.get("test_patient", [])),
             allowed_vendors=self.allowed_vendors(data.get("allowed_vendor", [])),
         )

@@ -10,6 +10,12 @@ from .engine import Engine, Inspection
 from .model import Finding, severity_rank
 
 
+def failing_findings(findings: list[Finding], threshold: str) -> list[Finding]:
+    """Findings at or above `threshold`, except those of vendors the policy allows (BAA)."""
+    bar = severity_rank(threshold)
+    return [f for f in findings if not f.allowed and severity_rank(f.severity) >= bar]
+
+
 @dataclass
 class ScanResult:
     captures: list[str] = field(default_factory=list)
@@ -23,8 +29,7 @@ class ScanResult:
     skipped: list[str] = field(default_factory=list)  # capture entries that could not be read
 
     def failing(self, threshold: str) -> list[Finding]:
-        bar = severity_rank(threshold)
-        return [f for f in self.findings if not f.allowed and severity_rank(f.severity) >= bar]
+        return failing_findings(self.findings, threshold)
 
     def exit_code(self, threshold: str) -> int:
         if self.errors:  # an unreadable capture must never look clean
@@ -40,14 +45,16 @@ def scan_captures(engine: Engine, paths: list[str | Path],
         stats = CaptureStats()
         try:
             for request in read_capture(path, stats):
-                _record(result, engine.inspect(request), on_finding)
+                record_inspection(result, engine.inspect(request), on_finding)
         except CaptureError as exc:
             result.errors.append(str(exc))
         result.skipped.extend(f"{path}: {reason}" for reason in stats.skipped)
     return result
 
 
-def _record(result: ScanResult, inspection: Inspection, on_finding: Callable[[Finding], None] | None) -> None:
+def record_inspection(result: ScanResult, inspection: Inspection,
+                      on_finding: Callable[[Finding], None] | None = None) -> None:
+    """Count one inspected request into `result` (the offline scan and the live proxy share it)."""
     result.requests += 1
     if inspection.ignored:
         result.ignored += 1

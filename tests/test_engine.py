@@ -184,3 +184,13 @@ def test_reveal_evidence_keeps_the_raw_field_value_truncated():
     assert by_category["condition"].revealed == long_text[:200]
     assert by_category["context:authenticated-page"].revealed == "https://mercy.example.org/portal/results"
     assert by_category["test-patient:email"].evidence != "ida.test@example.org"  # evidence stays masked
+
+
+@pytest.mark.parametrize("url", [
+    "https://api.mercy.example.org/appointments",  # first party
+    "https://www.facebook.com/tr/?ev=PageView",  # a tracker's host
+    "https://metrics.mercy.example.org/g/collect?v=2&tid=G-ABC123&en=page_view",  # first-party gateway
+    "https://collector.unknown-analytics.net/e",  # unknown third party
+])
+def test_is_first_party_agrees_with_inspect_without_decoding(engine, url):
+    assert engine.is_first_party(request(url)) == engine.inspect(request(url)).first_party

@@ -77,3 +77,14 @@ def test_example_policy_in_patterns_loads():
 
     policy = load_policy(Path(__file__).resolve().parent.parent / "patterns" / "policy.example.toml")
     assert policy.test_patients and policy.first_party
+
+
+def test_profile_and_session_cookies():
+    policy = parse_policy('schema_version = 1\n[policy]\nprofile = "strict"\nsession_cookies = ["MyChartSession"]\n')
+    assert policy.profile == "strict" and policy.session_cookies == ("MyChartSession",)
+    assert parse_policy("schema_version = 1\n").profile == "post-becerra"
+
+
+def test_session_cookies_must_be_strings():
+    with pytest.raises(PolicyError, match="session_cookies"):
+        parse_policy('schema_version = 1\n[policy]\nsession_cookies = "MyChartSession"\n')

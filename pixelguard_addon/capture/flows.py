@@ -64,12 +64,20 @@ def read_flows(fh: BinaryIO, source: str, stats: CaptureStats) -> Iterator[Captu
 
 
 def _flow_requests(flow: Any, index: int, source: str) -> list[CapturedRequest]:
-    req = flow.request
-    url = _text_url(req.pretty_url)
+    out = [captured_request(flow.request, index, source)]
+    if flow.websocket is not None:
+        for message in flow.websocket.messages:
+            if message.from_client:
+                out.append(captured_message(out[0].url, message, index, source))
+    return out
+
+
+def captured_request(req: Any, index: int = 0, source: str = "live") -> CapturedRequest:
+    """A mitmproxy `http.Request` as the engine sees it (live in the addon, or from a file)."""
     raw = req.raw_content
-    out = [CapturedRequest(
+    return CapturedRequest(
         method=req.method,
-        url=url,
+        url=_text_url(req.pretty_url),
         headers=tuple((_header_text(k), _header_text(v)) for k, v in req.headers.fields),
         body=raw or b"",
         body_complete=raw is not None,
@@ -77,14 +85,13 @@ def _flow_requests(flow: Any, index: int, source: str) -> list[CapturedRequest]:
         source=source,
         index=index,
         timestamp=_seconds(req.timestamp_start),
-    )]
-    if flow.websocket is not None:
-        for message in flow.websocket.messages:
-            if message.from_client:
-                out.append(CapturedRequest(
-                    method="WS", url=url, body=message.content or b"", source=source,
-                    index=index, timestamp=_seconds(message.timestamp)))
-    return out
+    )
+
+
+def captured_message(url: str, message: Any, index: int = 0, source: str = "live") -> CapturedRequest:
+    """A WebSocket message the client sent, inspected like a request body (method "WS")."""
+    return CapturedRequest(method="WS", url=url, body=message.content or b"", source=source,
+                           index=index, timestamp=_seconds(message.timestamp))
 
 
 def _header_text(value: bytes | str) -> str:

@@ -184,3 +184,6 @@ def _charset(content_type: str) -> str | None:
         if name.strip().lower() == "charset":
             return value.strip().strip('"') or None
     return None
+
+
+charset_of = _charset  # public: redact.py writes a body back in the charset it was read in

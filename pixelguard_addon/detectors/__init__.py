@@ -7,12 +7,14 @@ means no canary detector). Adding a detector is adding its factory here.
 
 Field detectors (`detect(field, context)`, called for every decoded leaf value):
     condition            PG-PHI-CONDITION        lexicon.py, data in patterns/lexicons/
-    identifiers          PG-ID-EMAIL/PHONE/SSN/DOB/ZIP/MRN   identifiers.py + validators.py,
+    identifiers          PG-ID-EMAIL/PHONE/SSN/DOB/ZIP/MRN/ADDRESS/MEMBER/ACCOUNT/MBI/NPI/DEA/CARD/IP/
+                         DEVICE/NAME   identifiers.py + validators.py,
                                                  data in patterns/identifiers.toml
     hashed-identifiers   PG-ID-HASHED            identifiers.py (same data file)
     canaries             PG-CANARY-<FIELD>       canaries.py, values from the policy
 Request detectors (`detect_request(context)`, once per request):
-    page-context         PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE   page_context.py
+    page-context         PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE, PG-CTX-ENTRY-PAGE   page_context.py,
+                         data in patterns/page_kinds.toml
     uninspectable        PG-UNINSPECTABLE        uninspectable.py (a known vendor's unreadable body)
 """
 from __future__ import annotations
@@ -21,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .base import FieldDetector, RequestDetector
-from .canaries import CanaryDetector
+from .canaries import CanaryDetector, load_state_codes
 from .identifiers import HashedIdentifierDetector, IdentifierDetector, load_identifiers
 from .lexicon import ConditionDetector, load_lexicon
-from .page_context import PageContextDetector
+from .page_context import PageContextDetector, load_page_kinds
 from .uninspectable import UninspectableDetector
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 LEXICON_DIR = "lexicons"
 IDENTIFIERS_FILE = "identifiers.toml"
+STATES_FILE = "us_states.toml"
+PAGE_KINDS_FILE = "page_kinds.toml"
 
 
 def condition_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
@@ -47,11 +51,13 @@ def hashed_identifier_detector(policy: "Policy", patterns: Path) -> FieldDetecto
 
 
 def canary_detector(policy: "Policy", patterns: Path) -> FieldDetector | None:
-    return CanaryDetector(policy.test_patients) if policy.test_patients else None
+    if not policy.test_patients:
+        return None
+    return CanaryDetector(policy.test_patients, load_state_codes(patterns / STATES_FILE))
 
 
 def page_context_detector(policy: "Policy", patterns: Path) -> RequestDetector | None:
-    return PageContextDetector(load_lexicon(patterns / LEXICON_DIR), policy)
+    return PageContextDetector(load_lexicon(patterns / LEXICON_DIR), policy, load_page_kinds(patterns / PAGE_KINDS_FILE))
 
 
 FIELD_DETECTORS: tuple[Callable[["Policy", Path], FieldDetector | None], ...] = (
@@ -60,6 +66,8 @@ FIELD_DETECTORS: tuple[Callable[["Policy", Path], FieldDetector | None], ...] = 
     hashed_identifier_detector,
     canary_detector,
 )
+
+
 def uninspectable_detector(policy: "Policy", patterns: Path) -> RequestDetector | None:
     return UninspectableDetector()
 

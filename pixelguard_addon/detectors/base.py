@@ -32,6 +32,8 @@ class RequestContext:
     is_known_tracker: bool = False
     page_urls: list[tuple[Field | None, str]] = field(default_factory=list)  # (where, url)
     titles: list[tuple[Field, str]] = field(default_factory=list)
+    # host → session cookie name, for hosts seen signed in (first-party request with the cookie)
+    session_hosts: dict[str, str] = field(default_factory=dict)
 
 
 class FieldDetector(Protocol):

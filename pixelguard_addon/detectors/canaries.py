@@ -1,13 +1,18 @@
 """PG-CANARY-*: the policy's synthetic test patients, found in any form a tracker may send them.
 
 For every value of every `[[test_patient]]` the detector precomputes what a site or SDK could
-turn it into (shared/reference/trackers.md §2.2): the value as typed, vendor-normalised variants
-(e-mail lower-cased and trimmed, Gmail dots and +tags removed; phone digits with and without the
-leading 1 and as E.164; names lower-case without punctuation; date of birth as YYYYMMDD; ZIP's
-first five digits), each URL-encoded and base64-encoded, and each hashed with MD5, SHA-1,
-SHA-256 and SHA-512 in hex, base64 and unpadded base64url. All forms go into one Aho-Corasick
-automaton. Plain text and hex match in any case (searched in a lower-cased copy); base64 is
-case-sensitive (searched in the text as is).
+turn it into, following each vendor's normalisation before hashing (shared/reference/trackers.md
+§2.2): the value as typed; e-mail lower-cased and trimmed (Meta, Google, TikTok, Snap), +tag
+removed, Gmail dots removed (Google) and dots and +tag removed (UID2); phone digits without
+country code (Meta), with it (Snap, TikTok) and as E.164 (Google); names lower-case with and
+without punctuation, Meta's f5first/f5last (first five letters) and fi (first initial); date of
+birth as YYYYMMDD (Meta db) and Meta's doby/dobm/dobd; ZIP's first five digits (Meta zp); city
+in letters only (Meta ct); state as its two-letter code (Meta st); street lower-case without
+punctuation (Google). Each is searched as plain text (any case), URL-encoded and base64-encoded,
+and each is hashed with MD5, SHA-1, SHA-256 and SHA-512 in hex (any case), base64 and unpadded
+base64url. All forms go into one Aho-Corasick automaton, searched in one pass per value. A
+finding names the field and the transformation: "e-mail, SHA-256 hex of Meta/Google/TikTok-
+normalised value (lower-case, trimmed)".
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ from .base import FieldContext
 from ..masking import mask_for, mask_hash
 
 MAX_SCAN = 64 * 1024
-MIN_FORM = 4  # shorter forms ("NY", "Ida") would match everywhere
+MIN_FORM = 4  # shorter forms ("NY", "Ida") would match everywhere: searched as whole fields only
+MIN_WHOLE_FIELD = 2
 BOUNDED_BELOW = 20  # forms shorter than this must not be glued to letters or digits
 HASHES = (("md5", "MD5"), ("sha1", "SHA-1"), ("sha256", "SHA-256"), ("sha512", "SHA-512"))
 FIELD_LABELS = {
@@ -54,31 +60,56 @@ class Form:
     origin: str = ""  # "last word of the name: " when derived from another field
 
 
+def load_state_codes(path) -> dict[str, str]:
+    """patterns/us_states.toml: lower-case state name → two-letter code (Meta's `st` form)."""
+    from pathlib import Path
+
+    from .loading import TomlFile
+
+    toml = TomlFile(Path(path))
+    toml.check_keys(toml.data, {"schema_version", "states"}, [])
+    states = toml.data.get("states", {})
+    if not isinstance(states, dict) or not all(isinstance(v, str) and len(v) == 2 for v in states.values()):
+        raise toml.fail(["states"], "must map state names to two-letter codes")
+    return {name.lower(): code.upper() for name, code in states.items()}
+
+
 def rule_id_for(field: str) -> str:
     return "PG-CANARY-" + field.upper().replace("_", "-")
 
 
 # --- normalisation (trackers.md §2.2) ---------------------------------------------------------
+# Each normaliser returns Bases: what a vendor's SDK hashes (or sends) after its own clean-up,
+# labelled with whose rule it is, so a finding says "SHA-256 hex of Meta-normalised value".
+
+
+@dataclass(frozen=True)
+class Base:
+    label: str
+    text: str
+    hash_only: bool = False  # too short or too common to search as plain text (Meta's "fi", "dobm")
+
 
 def _lower_trim(value: str) -> str:
     return " ".join(value.split()).lower()
 
 
-def email_variants(value: str) -> list[tuple[str, str]]:
+def email_variants(value: str) -> list[Base]:
     email = value.strip().lower()
-    variants = [("normalised value (lower-case, trimmed)", email)]
+    variants = [Base("Meta/Google/TikTok-normalised value (lower-case, trimmed)", email)]
     local, at, domain = email.rpartition("@")
     if at:
         untagged = local.split("+", 1)[0]
         if untagged != local:
-            variants.append(("value with +tag removed", f"{untagged}@{domain}"))
+            variants.append(Base("value with +tag removed", f"{untagged}@{domain}"))
         if domain in ("gmail.com", "googlemail.com"):
-            variants.append(("Gmail value with dots removed", f"{local.replace('.', '')}@{domain}"))
-            variants.append(("Gmail value with dots and +tag removed", f"{untagged.replace('.', '')}@{domain}"))
+            variants.append(Base("Google-normalised Gmail value (dots removed)", f"{local.replace('.', '')}@{domain}"))
+            variants.append(Base("UID2-normalised Gmail value (dots and +tag removed)",
+                                 f"{untagged.replace('.', '')}@{domain}"))
     return variants
 
 
-def phone_variants(value: str) -> list[tuple[str, str]]:
+def phone_variants(value: str) -> list[Base]:
     digits = re.sub(r"\D", "", value)
     if value.strip().startswith("+"):
         national = digits[1:] if digits.startswith("1") and len(digits) == 11 else digits
@@ -86,11 +117,12 @@ def phone_variants(value: str) -> list[tuple[str, str]]:
         national = digits.lstrip("0")
     if len(national) == 11 and national.startswith("1"):
         national = national[1:]
-    variants = [("digits only", national)]
+    variants = [Base("Meta-normalised value (digits only, no country code)", national)]
     if len(national) == 10:
-        variants += [("digits with leading 1", "1" + national), ("E.164", "+1" + national)]
+        variants += [Base("Snap/TikTok-normalised value (digits only, with country code 1)", "1" + national),
+                     Base("Google E.164 value (+1 and digits)", "+1" + national)]
     else:
-        variants += [("E.164", "+" + national)]
+        variants += [Base("E.164 value", "+" + national)]
     return variants
 
 
@@ -100,7 +132,7 @@ DATE_DISPLAYS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%m-%d-%Y", "%m%d%Y")
 
 def phone_displays(value: str) -> list[tuple[str, str]]:
     """How a 10-digit number is commonly written, searched as plain text only: (shape, text)."""
-    digits = phone_variants(value)[0][1]
+    digits = phone_variants(value)[0].text
     if len(digits) != 10:
         return []
     parts = {"a": digits[:3], "b": digits[3:6], "c": digits[6:]}
@@ -108,21 +140,38 @@ def phone_displays(value: str) -> list[tuple[str, str]]:
     return [(f.format(**shapes), f.format(**parts)) for f in PHONE_DISPLAYS]
 
 
-def name_variants(value: str) -> list[tuple[str, str]]:
-    lowered = _lower_trim(value)
-    plain = " ".join(re.sub(r"[^\w\s]|_", "", lowered).split())
-    variants = [("normalised value (lower-case)", lowered), ("normalised value (lower-case, no punctuation)", plain),
-                ("normalised value (lower-case, no spaces or punctuation)", plain.replace(" ", ""))]
-    return variants
+def _plain_name(value: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]|_", "", _lower_trim(value)).split())
 
 
-def date_variants(value: str) -> list[tuple[str, str]]:
+def name_variants(value: str) -> list[Base]:
+    plain = _plain_name(value)
+    return [Base("Google-normalised value (lower-case)", _lower_trim(value)),
+            Base("Meta-normalised value (lower-case, no punctuation)", plain),
+            Base("value without spaces or punctuation", plain.replace(" ", ""))]
+
+
+def first_name_variants(value: str) -> list[Base]:
+    compact = _plain_name(value).replace(" ", "")
+    return [*name_variants(value), Base("Meta f5first (first 5 letters)", compact[:5], hash_only=True),
+            Base("Meta fi (first initial)", compact[:1], hash_only=True)]
+
+
+def last_name_variants(value: str) -> list[Base]:
+    compact = _plain_name(value).replace(" ", "")
+    return [*name_variants(value), Base("Meta f5last (first 5 letters)", compact[:5], hash_only=True)]
+
+
+def date_variants(value: str) -> list[Base]:
     from .validators import parse_date
 
     date = parse_date(value)
     if date is None:
-        return [("normalised value (lower-case)", _lower_trim(value))]
-    return [("date as YYYYMMDD", date.strftime("%Y%m%d"))]
+        return [Base("normalised value (lower-case)", _lower_trim(value))]
+    return [Base("Meta db value (YYYYMMDD)", date.strftime("%Y%m%d")),
+            Base("Meta doby value (YYYY)", date.strftime("%Y"), hash_only=True),
+            Base("Meta dobm value (MM)", date.strftime("%m"), hash_only=True),
+            Base("Meta dobd value (DD)", date.strftime("%d"), hash_only=True)]
 
 
 def date_displays(value: str) -> list[tuple[str, str]]:
@@ -135,22 +184,39 @@ def date_displays(value: str) -> list[tuple[str, str]]:
     return [(re.sub(r"%[Ymd]", lambda m: shape[m.group(0)], f), date.strftime(f)) for f in DATE_DISPLAYS]
 
 
-def zip_variants(value: str) -> list[tuple[str, str]]:
+def zip_variants(value: str) -> list[Base]:
     cleaned = re.sub(r"\s", "", value)
-    return [("first five digits", cleaned.split("-", 1)[0][:5]), ("normalised value (no spaces)", cleaned)]
+    return [Base("Meta zp value (first five digits)", cleaned.split("-", 1)[0][:5]),
+            Base("normalised value (no spaces)", cleaned)]
 
 
-def place_variants(value: str) -> list[tuple[str, str]]:
+def city_variants(value: str) -> list[Base]:
     lowered = _lower_trim(value)
-    return [("normalised value (lower-case)", lowered),
-            ("Meta city/state form (letters only)", re.sub(r"[^a-z]", "", lowered))]
+    return [Base("normalised value (lower-case)", lowered),
+            Base("Meta ct value (letters only)", re.sub(r"[^a-z]", "", lowered))]
 
 
-def ssn_variants(value: str) -> list[tuple[str, str]]:
+def state_variants(value: str, codes: dict[str, str] | None = None) -> list[Base]:
+    lowered = _lower_trim(value)
+    code = (codes or {}).get(lowered, lowered if re.fullmatch(r"[a-z]{2}", lowered) else "")
+    variants = [Base("normalised value (lower-case)", lowered),
+                Base("value in letters only", re.sub(r"[^a-z]", "", lowered))]
+    if code:
+        variants.append(Base("Meta st value (2-letter code, lower-case)", code.lower()))
+    return variants
+
+
+def street_variants(value: str) -> list[Base]:
+    lowered = _lower_trim(value)
+    return [Base("normalised value (lower-case)", lowered),
+            Base("Google-normalised value (lower-case, no punctuation)", " ".join(re.sub(r"[^\w\s]", "", lowered).split()))]
+
+
+def ssn_variants(value: str) -> list[Base]:
     digits = re.sub(r"\D", "", value)
-    variants = [("digits only", digits)]
+    variants = [Base("digits only", digits)]
     if len(digits) == 9:
-        variants.append(("AAA-GG-SSSS", f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"))
+        variants.append(Base("AAA-GG-SSSS", f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"))
     return variants
 
 
@@ -158,56 +224,63 @@ NORMALISERS = {
     "email": email_variants,
     "phone": phone_variants,
     "name": name_variants,
-    "first_name": name_variants,
-    "last_name": name_variants,
+    "first_name": first_name_variants,
+    "last_name": last_name_variants,
     "dob": date_variants,
     "zip": zip_variants,
-    "city": place_variants,
-    "state": place_variants,
+    "city": city_variants,
+    "state": state_variants,
+    "street": street_variants,
     "ssn": ssn_variants,
 }
 
 
-def _bases(field: str, value: str) -> list[tuple[str, str]]:
-    """(label, text) pairs to encode and hash: normalised variants first, then the value as typed."""
-    normaliser = NORMALISERS.get(field, lambda v: [("normalised value (lower-case, trimmed)", _lower_trim(v))])
-    bases = [*normaliser(value), ("value as typed", value.strip())]
+def _bases(field: str, value: str, state_codes: dict[str, str] | None = None) -> list[Base]:
+    """What to encode and hash: vendor-normalised variants first, then the value as typed."""
+    if field == "state":
+        normalised = state_variants(value, state_codes)
+    else:
+        normalised = NORMALISERS.get(field, lambda v: [Base("normalised value (lower-case, trimmed)", _lower_trim(v))])(value)
     seen, unique = set(), []
-    for label, text in bases:
-        if text and text not in seen:
-            seen.add(text)
-            unique.append((label, text))
+    for base in [*normalised, Base("value as typed", value.strip())]:
+        if base.text and base.text not in seen:
+            seen.add(base.text)
+            unique.append(base)
     return unique
 
 
-def forms_for(patient: str, field: str, value: str, origin: str = "") -> Iterator[Form]:
+def forms_for(patient: str, field: str, value: str, origin: str = "",
+              state_codes: dict[str, str] | None = None) -> Iterator[Form]:
     """Every form of one test value that the automaton should find."""
-    for form in _forms(patient, field, value):
+    for form in _forms(patient, field, value, state_codes):
         yield Form(form.patient, form.field, form.value, form.description, form.text,
                    form.case_sensitive, form.algorithm, form.plain, origin) if origin else form
 
 
-def _forms(patient: str, field: str, value: str) -> Iterator[Form]:
-    bases = _bases(field, value)
+def _forms(patient: str, field: str, value: str, state_codes: dict[str, str] | None) -> Iterator[Form]:
+    bases = _bases(field, value, state_codes)
     extra = phone_displays(value) if field == "phone" else date_displays(value) if field == "dob" else []
-    plain: list[tuple[str, str]] = [(label, text) for label, text in bases]
+    plain = [(b.label, b.text) for b in bases if not b.hash_only]
     plain += [(f"value written as {shape}", text) for shape, text in extra]
     for label, text in plain:
         yield Form(patient, field, value, label, text, False, plain=True)
         yield Form(patient, field, value, f"URL-encoded {label}", quote(text, safe=""), False)
         yield Form(patient, field, value, f"URL-encoded (+ for space) {label}", quote_plus(text, safe=""), False)
-        yield Form(patient, field, value, f"base64 of {label}", base64.b64encode(text.encode()).decode(), True)
-    for label, text in bases:
+        # unpadded: also found where the padding was dropped or the value continues
+        yield Form(patient, field, value, f"base64 of {label}", base64.b64encode(text.encode()).decode().rstrip("="), True)
+    for base in bases:
         for algorithm, name in HASHES:
-            digest = hashlib.new(algorithm, text.encode()).digest()
-            yield Form(patient, field, value, f"{name} hex of {label}", digest.hex(), False, algorithm)
-            yield Form(patient, field, value, f"{name} base64 of {label}", base64.b64encode(digest).decode(), True, algorithm)
-            yield Form(patient, field, value, f"{name} base64url of {label}",
+            digest = hashlib.new(algorithm, base.text.encode()).digest()
+            yield Form(patient, field, value, f"{name} hex of {base.label}", digest.hex(), False, algorithm)
+            yield Form(patient, field, value, f"{name} base64 of {base.label}",
+                       base64.b64encode(digest).decode(), True, algorithm)
+            yield Form(patient, field, value, f"{name} base64url of {base.label}",
                        base64.urlsafe_b64encode(digest).decode().rstrip("="), True, algorithm)
 
 
-def _derived_names(values: dict[str, str]) -> list[tuple[str, str]]:
-    """A full `name` also stands for its first and last word when those fields are not given."""
+def _derived_names(values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """A full `name` also stands for its first and last word when those fields are not given,
+    and first and last name together stand for the full name (forms send "IDA TARBELL")."""
     name = values.get("name", "")
     words = name.split()
     derived = []
@@ -216,34 +289,48 @@ def _derived_names(values: dict[str, str]) -> list[tuple[str, str]]:
             derived.append(("first_name", words[0], "first word of the name: "))
         if "last_name" not in values:
             derived.append(("last_name", words[-1], "last word of the name: "))
+    if not name and values.get("first_name") and values.get("last_name"):
+        derived.append(("name", f"{values['first_name']} {values['last_name']}", "first and last name together: "))
     return derived
 
 
 class CanaryDetector:
-    """Finds the policy's test patients' values, however encoded or hashed."""
+    """Finds the policy's test patients' values, however encoded or hashed.
+
+    Every form goes into one automaton under its ASCII-lower-cased text, so one pass over a
+    lower-cased copy of the value finds them all; a case-sensitive form (base64) found there is
+    kept only if the original text has it exactly. ASCII lower-casing keeps offsets aligned.
+    """
 
     name = "canaries"
 
-    def __init__(self, patients: Iterable):
+    def __init__(self, patients: Iterable, state_codes: dict[str, str] | None = None):
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[Form]] = {}
+        # Short plain values ("Ida", "NY") would match inside every other word: they count only
+        # as a whole field (`udff[fn]=Ida`).
+        self.whole_field: dict[str, list[Form]] = {}
         for patient in patients:
             values = dict(patient.values)
             for field, value, origin in [*((f, v, "") for f, v in patient.values), *_derived_names(values)]:
-                for form in forms_for(patient.label, field, value, origin):
-                    if len(form.text) < MIN_FORM:
-                        continue
-                    key = form.text if form.case_sensitive else form.text.translate(_ASCII_LOWER)
-                    entries.setdefault(key, []).append(form)
+                for form in forms_for(patient.label, field, value, origin, state_codes):
+                    key = form.text.translate(_ASCII_LOWER)
+                    if len(form.text) >= MIN_FORM:
+                        entries.setdefault(key, []).append(form)
+                    elif form.plain and len(form.text) >= MIN_WHOLE_FIELD:
+                        self.whole_field.setdefault(key, []).append(form)
         for key, forms in entries.items():
             self.automaton.add_word(key, (len(key), tuple(forms)))
-        self.size = len(entries)
+        self.size = len(entries) + len(self.whole_field)
         if entries:
             self.automaton.make_automaton()
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         if not self.size or not item.value:
             return []
+        whole = self.whole_field.get(item.value.strip().translate(_ASCII_LOWER))
+        if whole:
+            return [self._match(form, item.value.strip()) for form in _one_per_field(whole)]
         try:
             return self._detect(item.value[:MAX_SCAN])
         except Exception:  # pragma: no cover - never let one odd value stop the scan
@@ -251,18 +338,19 @@ class CanaryDetector:
 
     def _detect(self, text: str) -> list[Match]:
         lowered = text.translate(_ASCII_LOWER)
-        found: dict[tuple[str, str], tuple[Form, str]] = {}
-        passes = [(text, True)] + ([(lowered, False)] if lowered != text else [])
-        for haystack, exact in passes:
-            for end, (length, forms) in self.automaton.iter(haystack):
-                start = end - length + 1
-                for form in forms:
-                    if form.case_sensitive and not exact:
-                        continue  # the lower-cased copy is for case-insensitive forms only
-                    if length < BOUNDED_BELOW and not _bounded(haystack, start, end + 1):
-                        continue
-                    found.setdefault((form.patient, form.field), (form, text[start:end + 1]))
-        return [self._match(form, matched) for form, matched in found.values()]
+        found: dict[tuple[str, str], tuple[Form, str, int, int]] = {}
+        for end, (length, forms) in self.automaton.iter(lowered):
+            start = end - length + 1
+            if length < BOUNDED_BELOW and not _bounded(lowered, start, end + 1):
+                continue
+            written = text[start:end + 1]
+            for form in forms:
+                if form.case_sensitive and written != form.text:
+                    continue  # base64 is case-sensitive: the lower-cased copy only found a candidate
+                found.setdefault((form.patient, form.field), (form, written, start, end + 1))
+        spans = [(start, end) for _, _, start, end in found.values()]
+        return [self._match(form, matched) for form, matched, start, end in found.values()
+                if not _inside_another(start, end, spans)]
 
     def _match(self, form: Form, matched: str) -> Match:
         field_label = FIELD_LABELS.get(form.field, form.field)
@@ -281,6 +369,20 @@ class CanaryDetector:
             confidence=1.0,
             term=form.field,
         )
+
+
+def _one_per_field(forms: list[Form]) -> list[Form]:
+    seen, kept = set(), []
+    for form in forms:
+        if (form.patient, form.field) not in seen:
+            seen.add((form.patient, form.field))
+            kept.append(form)
+    return kept
+
+
+def _inside_another(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """"tarbell" inside "ida.tarbell@example.org" is part of the e-mail, not a second leak."""
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -1,9 +1,13 @@
-"""Identifiers recognised by shape: e-mail, phone, SSN, date of birth, ZIP, record number, digests.
+"""HIPAA identifiers recognised by shape and key: e-mail, phone, SSN, date of birth, ZIP, street
+address, record / member / account numbers, Medicare MBI, NPI, DEA, card numbers, IP addresses,
+advertising ids, names under name keys, and digests of them.
 
 Everything about a kind (regex, key hints, validator, severity) is data in
 patterns/identifiers.toml; this module only runs it. Regexes run on short values whole and on
-long values only in windows around a prefilter hit (an `@`, a run of digits), so a 64 KiB DOM
-snapshot costs little more than a `str.find`.
+long values only in windows around a prefilter hit (an `@`, a run of digits, a `:`), so a
+64 KiB DOM snapshot costs little more than a `str.find`; "key" patterns run only under a key
+that names the identifier. Key names raise confidence (`ud[ph]`) or lower it (`order_id`): the
+match says which in `key_context` and in its detail.
 """
 from __future__ import annotations
 
@@ -27,15 +31,18 @@ from .validators import VALIDATORS
 MAX_SCAN = 64 * 1024  # characters of one field that are looked at
 WHOLE_SCAN = 2048  # values up to this long are scanned whole; longer ones in windows
 WINDOW = 24  # characters kept either side of a prefilter hit
+MAX_MIN_DIGITS = 64
 
 KIND_KEYS = {"name", "rule_id", "category", "severity", "validator", "mask", "confidence",
-             "key_confidence", "key_hints", "context_words", "pattern"}
-PATTERN_KEYS = {"name", "regex", "key_required", "prefilter"}
-PREFILTERS = ("@", "digits")
+             "key_confidence", "key_hints", "context_words", "pattern", "key_validator_options"}
+PATTERN_KEYS = {"name", "regex", "key_required", "prefilter", "min_digits"}
+PREFILTERS = ("@", "digits", ":", "key")
 HASH_CLASSES = ("email", "phone", "name", "other")
 
 _AT = re.compile(r"%(?:25)?40", re.IGNORECASE)
 _DIGIT_RUN = re.compile(r"\d[\d\s().\-/]*")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_HEX_COLON = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f:]|::")  # where an IPv6 address can be
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -45,6 +52,7 @@ class PatternSpec:
     regex: Any  # compiled `regex` pattern
     key_required: bool
     prefilter: str
+    min_digits: int = 0  # a value with fewer digits cannot match: the regex is not run
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,18 @@ class KindSpec:
     hints: KeyHints
     context: Any  # compiled regex of context words, or None
     patterns: tuple[PatternSpec, ...]
+    keyed_validator: Callable[[str], str] | None = None  # used instead when a key hint matched
+    context_words: frozenset[str] = frozenset()  # lower-case, as in `context`
+
+
+@dataclass(frozen=True)
+class NegativeKeys:
+    """Keys that say a value is not personal data (`order_id`, `price`): confidence × factor,
+    and a match below `drop_below` is not reported."""
+
+    hints: KeyHints
+    factor: float = 1.0
+    drop_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,7 @@ class IdentifierTable:
     kinds: tuple[KindSpec, ...]
     hashed: HashedSpec
     context_chars: int
+    negative: NegativeKeys = NegativeKeys(KeyHints(()))
 
 
 def load_identifiers(path: Path) -> IdentifierTable:
@@ -89,7 +110,7 @@ def load_identifiers(path: Path) -> IdentifierTable:
 @functools.lru_cache(maxsize=8)
 def _load_identifiers(path: Path) -> IdentifierTable:
     toml = TomlFile(path)
-    toml.check_keys(toml.data, {"schema_version", "context_chars", "kind", "validator", "hashed"}, [])
+    toml.check_keys(toml.data, {"schema_version", "context_chars", "kind", "validator", "hashed", "negative_keys"}, [])
     options = toml.data.get("validator", {})
     if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
         raise toml.fail(["validator"], "must be tables: [validator.<name>]")
@@ -103,7 +124,17 @@ def _load_identifiers(path: Path) -> IdentifierTable:
     context_chars = toml.data.get("context_chars", 40)
     if not isinstance(context_chars, int) or not 0 <= context_chars <= 200:
         raise toml.fail(["context_chars"], "must be an integer from 0 to 200")
-    return IdentifierTable(kinds, _hashed(toml), context_chars)
+    return IdentifierTable(kinds, _hashed(toml), context_chars, _negative(toml))
+
+
+def _negative(toml: TomlFile) -> NegativeKeys:
+    table = toml.data.get("negative_keys", {})
+    if not isinstance(table, dict):
+        raise toml.fail(["negative_keys"], "must be a table: [negative_keys]")
+    toml.check_keys(table, {"key_hints", "factor", "drop_below"}, ["negative_keys"])
+    return NegativeKeys(KeyHints(toml.strings(table, "key_hints", ["negative_keys"])),
+                        toml.number(table, "factor", ["negative_keys"], 1.0),
+                        toml.number(table, "drop_below", ["negative_keys"], 0.0))
 
 
 def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, dict]) -> KindSpec:
@@ -114,12 +145,16 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
     if severity not in SEVERITIES:
         raise toml.fail([*where, "severity"], f"must be one of {', '.join(SEVERITIES)}")
     validator_name = toml.string(table, "validator", where, "")
-    validator = None
+    validator = keyed_validator = None
     if validator_name:
         if validator_name not in VALIDATORS:
             raise toml.fail([*where, "validator"], f"unknown validator (known: {', '.join(VALIDATORS)})")
         function, kwargs = VALIDATORS[validator_name], dict(options.get(validator_name, {}))
         validator = (lambda value, f=function, k=kwargs: f(value, **k))
+        keyed = table.get("key_validator_options", {})
+        if not isinstance(keyed, dict):
+            raise toml.fail([*where, "key_validator_options"], "must be a table of validator options")
+        keyed_validator = (lambda value, f=function, k={**kwargs, **keyed}: f(value, **k)) if keyed else validator
     mask = toml.string(table, "mask", where, "text")
     if mask not in MASKERS:
         raise toml.fail([*where, "mask"], f"unknown mask (known: {', '.join(MASKERS)})")
@@ -141,8 +176,11 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
             compiled = regex.compile(toml.string(item, "regex", at))
         except regex.error as exc:
             raise toml.fail([*at, "regex"], f"invalid regex: {exc}") from exc
+        min_digits = item.get("min_digits", 0)
+        if isinstance(min_digits, bool) or not isinstance(min_digits, int) or not 0 <= min_digits <= MAX_MIN_DIGITS:
+            raise toml.fail([*at, "min_digits"], "must be an integer from 0 to 64")
         patterns.append(PatternSpec(toml.string(item, "name", at), compiled,
-                                    toml.boolean(item, "key_required", at), prefilter))
+                                    toml.boolean(item, "key_required", at), prefilter, min_digits))
     return KindSpec(
         name=name,
         rule_id=toml.string(table, "rule_id", where),
@@ -156,6 +194,8 @@ def _kind(toml: TomlFile, index: int, table: dict[str, Any], options: dict[str, 
         hints=KeyHints(toml.strings(table, "key_hints", where)),
         context=context,
         patterns=tuple(patterns),
+        keyed_validator=keyed_validator,
+        context_words=frozenset(w.lower() for w in words),
     )
 
 
@@ -199,14 +239,22 @@ def _hashed(toml: TomlFile) -> HashedSpec:
 
 def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
     """Where a pattern with this prefilter can match; the whole text when it is short."""
-    if prefilter == "@":
+    if prefilter == "key":
+        return [(0, min(len(text), WHOLE_SCAN))]  # only asked for under a matching key
+    if prefilter == ":":
+        # IPv6: windows around hex:hex only ("https:" and JSON's '":' are not addresses)
+        spans = [(m.start() - 48, m.end() + 48) for m in _HEX_COLON.finditer(text)]
+        if not spans:
+            return []
+    elif prefilter == "@":
         if "@" not in text:
             return []
         if len(text) <= WHOLE_SCAN:
             return [(0, len(text))]
+        # local part ≤ 64, domain ≤ 253 (+ room for lookaround)
         spans, at = [], text.find("@")
         while at != -1:
-            spans.append((at - 80, at + 270))  # local part ≤ 64, domain ≤ 253 (+ room for lookaround)
+            spans.append((at - 80, at + 270))
             at = text.find("@", at + 1)
     else:
         first = _DIGIT_RUN.search(text)
@@ -225,13 +273,52 @@ def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
     return merged
 
 
+class _Scan:
+    """What the patterns of one value share, each computed once and only when a pattern needs it."""
+
+    def __init__(self, text: str, context_words: Any):
+        self.text = text
+        self.at_text = _AT.sub("@", text) if "%" in text else text
+        self._windows: dict[str, list[tuple[int, int]]] = {}
+        self._lower: dict[int, str] = {}
+        self._context_words = context_words  # one regex of every kind's context words
+        self._found: dict[int, set[str]] = {}
+
+    def windows(self, prefilter: str) -> list[tuple[int, int]]:
+        if prefilter not in self._windows:
+            self._windows[prefilter] = _windows(self.at_text if prefilter == "@" else self.text, prefilter)
+        return self._windows[prefilter]
+
+    def lower(self, scanned: str) -> str:
+        lowered = self._lower.get(id(scanned))
+        if lowered is None:
+            lowered = self._lower[id(scanned)] = scanned.translate(_ASCII_LOWER)
+        return lowered
+
+    def has_context(self, kind: "KindSpec", lower: str) -> bool:
+        """Does any of the kind's context words occur? One overlapped pass finds every kind's."""
+        found = self._found.get(id(lower))
+        if found is None:
+            found = self._found[id(lower)] = set(self._context_words.findall(lower, overlapped=True))
+        return not found.isdisjoint(kind.context_words)
+
+
 class IdentifierDetector:
-    """PG-ID-EMAIL, PG-ID-PHONE, PG-ID-SSN, PG-ID-DOB, PG-ID-ZIP, PG-ID-MRN: one match per kind per field."""
+    """PG-ID-* (one rule per kind in identifiers.toml): one match per kind per field."""
 
     name = "identifiers"
 
     def __init__(self, table: IdentifierTable):
         self.table = table
+        self._keys: dict[str, tuple[tuple[str, ...], str]] = {}
+        # (kind index, kind, pattern) in table order, for each count of digits in a value: most
+        # values have few digits, and most patterns need many
+        plan = [(index, kind, pattern) for index, kind in enumerate(table.kinds) for pattern in kind.patterns]
+        self._eligible = [[step for step in plan if step[2].min_digits <= count]
+                          for count in range(MAX_MIN_DIGITS + 1)]
+        words = sorted({w for kind in table.kinds for w in kind.context_words}, key=len, reverse=True)
+        self._context_words = regex.compile("(?<![a-z])(?:" + "|".join(regex.escape(w) for w in words) + ")") \
+            if words else regex.compile("(?!)")
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         try:
@@ -241,43 +328,61 @@ class IdentifierDetector:
 
     def _detect(self, item: Field) -> list[Match]:
         text = item.value[:MAX_SCAN]
-        if len(text) < 5:
+        if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
             return []
-        at_text = _AT.sub("@", text) if "%" in text else text
-        windows = {"@": _windows(at_text, "@"), "digits": _windows(text, "digits")}
-        if not windows["@"] and not windows["digits"]:
+        digits = len(text) - len(text.translate(_NO_DIGITS))
+        has_at, has_colon = "@" in text or "%" in text, ":" in text
+        if not (has_at or digits or has_colon or item.key):
             return []
-        lowered: dict[int, str] = {}
-        matches = []
-        for kind in self.table.kinds:
-            hint = kind.hints.match(item.key) if kind.hints else ""
-            for pattern in kind.patterns:
-                if not windows[pattern.prefilter]:
-                    continue
-                scanned = at_text if pattern.prefilter == "@" else text
-                needs_context = pattern.key_required and not hint
-                lower = ""
-                if needs_context or (not hint and kind.context is not None):
-                    if kind.context is None:
-                        continue
-                    lower = lowered.setdefault(id(scanned), scanned.translate(_ASCII_LOWER))
-                    if needs_context and kind.context.search(lower) is None:
-                        continue  # no key hint and no context word anywhere: nothing to find
-                found = self._first(kind, pattern, scanned, windows[pattern.prefilter], lower, hint)
-                if found:
-                    matches.append(self._match(kind, pattern, found[0], item.key, hint, found[1]))
-                    break
+        hints, negative = self._key_context(item.key)
+        scan = _Scan(text, self._context_words)
+        matches, done = [], set()
+        for index, kind, pattern in self._eligible[min(digits, MAX_MIN_DIGITS)]:
+            hint = hints[index]
+            if index in done or (pattern.prefilter == "key" and not hint):
+                continue
+            if (pattern.prefilter == "@" and not has_at) or (pattern.prefilter == ":" and not has_colon):
+                continue
+            needs_context = pattern.key_required and not hint
+            if needs_context and kind.context is None:
+                continue
+            windows = scan.windows(pattern.prefilter)
+            if not windows:
+                continue
+            scanned = scan.at_text if pattern.prefilter == "@" else text
+            if needs_context and not scan.has_context(kind, scan.lower(scanned)):
+                continue  # no key hint and no context word anywhere: nothing to find
+            found = self._first(kind, pattern, scanned, windows, scan, hint)
+            if found:
+                done.add(index)  # one match per kind: the first pattern that finds one
+                match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
+                if match is not None:
+                    matches.append(match)
         return matches
 
+    def _key_context(self, key: str) -> tuple[tuple[str, ...], str]:
+        """Per kind, the hint the key matches ("" for none), and the negative hint: computed once
+        per key name (payload keys repeat endlessly)."""
+        cached = self._keys.get(key)
+        if cached is None:
+            hints = tuple(kind.hints.match(key) if key and kind.hints else "" for kind in self.table.kinds)
+            negative = self.table.negative.hints.match(key) if key and self.table.negative.hints else ""
+            cached = (hints, negative)
+            if len(self._keys) < 8192:
+                self._keys[key] = cached
+        return cached
+
     def _first(self, kind: KindSpec, pattern: PatternSpec, text: str, windows: list[tuple[int, int]],
-               lower: str, hint: str) -> tuple[str, str] | None:
+               scan: "_Scan", hint: str) -> tuple[str, str] | None:
         """The first candidate that passes the validator and, when it needs one, has context."""
+        validator = kind.keyed_validator if hint else kind.validator
         for start, end in windows:
             for candidate in pattern.regex.finditer(text, start, end):
-                if kind.validator and kind.validator(candidate.group(0)):
+                if validator and validator(candidate.group(0)):
                     continue
                 context_word = ""
-                if lower:
+                if not hint and kind.context is not None:  # the words just before, for the detail
+                    lower = scan.lower(text)
                     before = max(0, candidate.start() - self.table.context_chars)
                     word = kind.context.search(lower, before, candidate.start())
                     context_word = word.group(0) if word else ""
@@ -287,13 +392,21 @@ class IdentifierDetector:
         return None
 
     def _match(self, kind: KindSpec, pattern: PatternSpec, value: str, key: str, hint: str,
-               context_word: str) -> Match:
+               context_word: str, negative: str = "") -> Match | None:
         parts = [f"{kind.name}: {pattern.name}"]
         if kind.validator:
             parts.append(f"passed {kind.validator_name} validator")
+        confidence, key_context = (kind.key_confidence if hint else kind.confidence), ""
         if hint:
             parts.append(f"key context: {key}")
-        elif context_word:
+            key_context = f"{key} (an identifier key: raises confidence)"
+        elif negative:
+            confidence *= self.table.negative.factor
+            if confidence < self.table.negative.drop_below:
+                return None  # a phone-shaped order number is an order number
+            parts.append(f"key '{key}' suggests an ordinary value: lower confidence")
+            key_context = f"{key} (an ordinary-value key: lowers confidence)"
+        if context_word and not hint:
             parts.append(f"text context: '{context_word}'")
         return Match(
             rule_id=kind.rule_id,
@@ -301,8 +414,9 @@ class IdentifierDetector:
             severity=kind.severity,
             evidence=MASKERS.get(kind.mask, mask_text)(value),
             detail="; ".join(parts),
-            confidence=kind.key_confidence if hint else kind.confidence,
+            confidence=round(confidence, 3),
             term=kind.name,
+            key_context=key_context,
         )
 
 

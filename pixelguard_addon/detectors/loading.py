@@ -5,6 +5,7 @@ pattern file that silently half-loads would make a leaking site look clean.
 """
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,10 @@ class DataError(PatternsError):
 
 
 class TomlFile:
-    """One parsed TOML file plus what is needed to point at a line in it."""
+    """One parsed TOML file plus what is needed to point at a line in it.
+
+    A `.json` file with the same structure is read too: generated data (the generated lexicon
+    layer) is JSON because it parses 30x faster than TOML, and start-up time matters."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -36,10 +40,15 @@ class TomlFile:
             self.text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(self.source, None, "", f"cannot read ({exc})") from exc
+        self.is_json = path.suffix == ".json"
         try:
-            self.data: dict[str, Any] = tomllib.loads(self.text)
+            self.data: dict[str, Any] = json.loads(self.text) if self.is_json else tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             raise DataError(self.source, None, "", f"not valid TOML: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise DataError(self.source, exc.lineno, "", f"not valid JSON: {exc.msg}") from exc
+        if not isinstance(self.data, dict):
+            raise DataError(self.source, None, "", "must be an object with schema_version")
         version = self.data.get("schema_version")
         if version != SCHEMA_VERSION:
             raise self.fail(["schema_version"], f"must be {SCHEMA_VERSION} (found {version!r})")
@@ -48,6 +57,8 @@ class TomlFile:
         return DataError(self.source, self.line_of(path), _dotted(path), problem)
 
     def line_of(self, path: list[str | int]) -> int | None:
+        if self.is_json:
+            return None  # generated files: the key path names the place well enough
         try:
             from ..tomlpos import line_of
         except ImportError:  # pragma: no cover - tomlpos is optional for detectors

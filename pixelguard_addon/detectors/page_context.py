@@ -1,19 +1,29 @@
-"""PG-CTX-HEALTH-PAGE and PG-CTX-AUTH-PAGE: what the page a tracker hit came from says.
+"""PG-CTX-HEALTH-PAGE, PG-CTX-AUTH-PAGE, PG-CTX-ENTRY-PAGE: what the page a tracker hit came from says.
 
-A tracker request from `/conditions/hiv-prep` tells the vendor this visitor reads about PrEP; one
-from `/MyChart/*` tells it this visitor is a patient (the authenticated-page class stays in scope
-after AHA v. Becerra, shared/reference/identifiers.md). Page URLs come from payload fields (`dl`,
-`context.page.url`…) or, with field None, from the request's own page (Referer): those only count
-for known trackers, because a CDN fetch from a health page is not a disclosure.
+Every page is one or more of: an authenticated portal page (the policy's `authenticated_paths`,
+or a host seen sending one of its `session_cookies` on a first-party request), a page that
+addresses a condition (a lexicon term in the URL path, query, fragment or title), an
+appointment / care-search / form page (patterns/page_kinds.toml), or none of these — a public
+non-health page, which gives no finding. A tracker request from `/conditions/hiv-prep` tells the
+vendor this visitor reads about PrEP; one from `/MyChart/*` tells it this visitor is a patient
+(the authenticated class stays in scope after AHA v. Becerra, shared/reference/identifiers.md).
+How severe each is depends on the policy's regulatory profile (pixelguard_addon/profiles.py).
+Page URLs come from payload fields (`dl`, `context.page.url`…) or, with field None, from the
+request's own page (Referer): those only count for known trackers, because a CDN fetch from a
+health page is not a disclosure.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..model import Field, Match
+from ..thirdparty import declared_sites, site_of
 from .base import RequestContext
-from .lexicon import Lexicon, TermHit
+from .lexicon import Lexicon, TermHit, normalise
+from .loading import TomlFile
 from ..masking import mask_url
 
 if TYPE_CHECKING:
@@ -23,12 +33,34 @@ MAX_URL = 8192
 MAX_TITLE = 2048
 
 
+@dataclass(frozen=True)
+class PageKind:
+    name: str  # "appointment page"
+    words: tuple[str, ...]  # normalised phrases that mark the kind on any page
+    site_words: tuple[str, ...]  # only on the policy's own sites or pages with health context
+
+
+def load_page_kinds(path: Path) -> tuple[PageKind, ...]:
+    toml = TomlFile(Path(path))
+    toml.check_keys(toml.data, {"schema_version", "kind"}, [])
+    kinds = []
+    for index, table in enumerate(toml.tables("kind")):
+        where: list[str | int] = ["kind", index]
+        toml.check_keys(table, {"name", "words", "site_words"}, where)
+        kinds.append(PageKind(toml.string(table, "name", where),
+                              tuple(normalise(w) for w in toml.strings(table, "words", where)),
+                              tuple(normalise(w) for w in toml.strings(table, "site_words", where))))
+    return tuple(kinds)
+
+
 class PageContextDetector:
     name = "page-context"
 
-    def __init__(self, lexicon: Lexicon, policy: "Policy"):
+    def __init__(self, lexicon: Lexicon, policy: "Policy", page_kinds: tuple[PageKind, ...] = ()):
         self.lexicon = lexicon
         self.policy = policy
+        self.page_kinds = page_kinds
+        self.own_sites = declared_sites(policy.first_party)
 
     def detect_request(self, context: RequestContext) -> list[tuple[Field | None, Match]]:
         try:
@@ -41,41 +73,81 @@ class PageContextDetector:
         for item, url in context.page_urls:
             if item is None and not context.is_known_tracker:
                 continue
-            for match in self._url_matches(url[:MAX_URL]):
+            for match in self._url_matches(url[:MAX_URL], context.session_hosts):
                 key = (match.category, id(item))
                 if key not in done:
                     done.add(key)
                     yield item, match
         for item, title in context.titles:
-            key = ("context:health-page", id(item))
-            if key in done:
-                continue
-            hit = self._first(self.lexicon.find_terms(title[:MAX_TITLE]))
-            if hit:
-                done.add(key)
+            title = title[:MAX_TITLE]
+            hit = self._first(self.lexicon.find_terms(title))
+            if hit and ("context:health-page", id(item)) not in done:
+                done.add(("context:health-page", id(item)))
                 yield item, self._health(hit, "page title", _title_evidence(hit, title))
+            entry = self._entry_kind(title, hit is not None, own_site=False)
+            if entry and ("context:entry-page", id(item)) not in done:
+                done.add(("context:entry-page", id(item)))
+                yield item, self._entry(entry, "page title", "title: " + entry[1])
 
-    def _url_matches(self, url: str) -> Iterator[Match]:
+    def _url_matches(self, url: str, session_hosts: dict[str, str]) -> Iterator[Match]:
         try:
             parts = urlsplit(url.strip())
         except ValueError:
             return
         host, path = (parts.hostname or "").lower(), parts.path or "/"
-        if self.policy.authenticated_paths and self.policy.is_authenticated_path(host, path):
+        why = self._authenticated(host, path, session_hosts)
+        if why:
             yield Match(
                 rule_id="PG-CTX-AUTH-PAGE",
                 category="context:authenticated-page",
                 severity="high",
                 evidence=mask_url(url),
-                detail=f"page {host}{path} is an authenticated page in the policy (authenticated_paths)",
+                detail=f"page {host}{path} is an authenticated page: {why}",
                 confidence=1.0,
                 term="authenticated page",
             )
+        health = None
         for where, text in (("path", path), ("query", parts.query), ("fragment", parts.fragment)):
-            hit = self._first(self.lexicon.find_terms(text)) if text else None
-            if hit:
-                yield self._health(hit, f"URL {where}", mask_url(url))
-                return
+            health = self._first(self.lexicon.find_terms(text)) if text else None
+            if health:
+                yield self._health(health, f"URL {where}", mask_url(url))
+                break
+        entry = self._entry_kind(path, health is not None, own_site=bool(host) and site_of(host) in self.own_sites)
+        if entry:
+            yield self._entry(entry, "URL path", mask_url(url))
+
+    def _authenticated(self, host: str, path: str, session_hosts: dict[str, str]) -> str:
+        if self.policy.authenticated_paths and self.policy.is_authenticated_path(host, path):
+            return "its path is in the policy's authenticated_paths"
+        cookie = session_hosts.get(host)
+        if cookie:
+            return f"the first-party session cookie {cookie} was seen on {host} (policy session_cookies)"
+        return ""
+
+    def _entry_kind(self, text: str, health: bool, own_site: bool) -> tuple[PageKind, str] | None:
+        """The kind of page the path or title says (appointment, care search, form), if any."""
+        if not self.page_kinds or not text:
+            return None
+        words = f" {normalise(unquote(text[:MAX_TITLE]))} "
+        for kind in self.page_kinds:
+            for phrase in kind.words + (kind.site_words if (health or own_site) else ()):
+                if phrase and f" {phrase} " in words:
+                    return kind, phrase
+        return None
+
+    @staticmethod
+    def _entry(entry: tuple[PageKind, str], where: str, evidence: str) -> Match:
+        kind, phrase = entry
+        return Match(
+            rule_id="PG-CTX-ENTRY-PAGE",
+            category="context:entry-page",
+            severity="medium",
+            evidence=evidence,
+            detail=f"{where} says '{phrase}': an {kind.name}" if kind.name[0] in "aeiou" else
+                   f"{where} says '{phrase}': a {kind.name}",
+            confidence=0.7,
+            term=kind.name,
+        )
 
     @staticmethod
     def _first(hits: list[TermHit]) -> TermHit | None:

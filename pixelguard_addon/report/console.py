@@ -9,13 +9,15 @@ from ..scan import ScanResult
 from .grouped import Report, build_report, not_inspected_line
 
 
-def render_summary(result: ScanResult, threshold: str, out: TextIO, report: Report | None = None) -> None:
-    """`report`, when given, says which findings the baseline suppresses (and lists its unused entries)."""
+def render_summary(result: ScanResult, threshold: str, out: TextIO, report: Report | None = None,
+                   scope: str | None = None) -> None:
+    """`report`, when given, says which findings the baseline suppresses (and lists its unused entries).
+    `scope` names what was inspected; default: the number of captures scanned."""
     report = report or build_report(result.findings)
     write = lambda line="": print(line, file=out)  # noqa: E731 - tiny local printer
     if report.revealed:
         write("WARNING  raw field values shown (--reveal-evidence): keep this output private")
-    write(f"pixelguard: {len(result.captures)} capture(s), {result.requests} request(s): "
+    write(f"pixelguard: {scope or f'{len(result.captures)} capture(s)'}, {result.requests} request(s): "
           f"{result.third_party} third-party, {result.first_party} first-party"
           + (f", {result.ignored} ignored" if result.ignored else ""))
     for error in result.errors:

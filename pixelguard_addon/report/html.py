@@ -170,8 +170,12 @@ def _facts(group: FindingGroup, report: Report) -> str:
     ]
     if f.revealed:
         facts.append(("Raw value", f'<code class="revealed">{escape(f.revealed)}</code>'))
-    facts += [("How found", escape(f.detail or "—") + f" (confidence {f.confidence:.2f})"),
-              ("Seen in", _occurrences(group))]
+    facts.append(("How found", escape(f.detail or "—") + f" (confidence {f.confidence:.2f})"))
+    if f.key_context:
+        facts.append(("Key context", f"<code>{escape(f.key_context)}</code>"))
+    if f.citation:
+        facts.append(("Severity basis", escape(f.citation)))
+    facts.append(("Seen in", _occurrences(group)))
     status = _status_fact(group)
     if status:
         facts.append(status)

@@ -147,8 +147,10 @@ def _properties(group: FindingGroup) -> dict[str, Any]:
         "page": finding.page_url or "", "category": finding.category, "chain": finding.chain,
         "evidence": finding.evidence, "term": finding.term, "detail": finding.detail,
     }
-    if finding.revealed:
-        properties["revealed"] = finding.revealed
+    for name, value in (("keyContext", finding.key_context), ("citation", finding.citation),
+                        ("revealed", finding.revealed)):
+        if value:
+            properties[name] = value
     return properties
 
 

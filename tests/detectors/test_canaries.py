@@ -78,7 +78,8 @@ def encodings(text: str) -> list[tuple[str, str]]:
     """Every form the detector promises, computed here independently with hashlib/base64."""
     forms = [("raw", text), ("lower", text.lower()), ("upper", text.upper()),
              ("quote", quote(text, safe="")), ("quote_plus", quote_plus(text, safe="")),
-             ("base64", base64.b64encode(text.encode()).decode())]
+             ("base64", base64.b64encode(text.encode()).decode()),
+             ("base64 unpadded", base64.b64encode(text.encode()).decode().rstrip("="))]
     for algorithm in ("md5", "sha1", "sha256", "sha512"):
         digest = hashlib.new(algorithm, text.encode()).digest()
         forms += [(f"{algorithm} hex", digest.hex()), (f"{algorithm} HEX", digest.hex().upper()),
@@ -126,10 +127,29 @@ def test_plain_forms(detector, value, field_name):
 
 
 @pytest.mark.parametrize("value", ["Ida+Aaa+Tarbell", "IDA AAA TARBELL", "ida%20aaa%20tarbell", "idaaaatarbell"])
-def test_full_name_and_its_last_word(detector, value):
-    rules = sorted(m.rule_id for m in detector.detect(field(value), ctx()))
-    assert rules == ["PG-CANARY-LAST-NAME", "PG-CANARY-NAME"] if " " in value.replace("+", " ").replace("%20", " ") \
-        else rules == ["PG-CANARY-NAME"]
+def test_full_name_is_one_leak_not_also_its_last_word(detector, value):
+    assert [m.rule_id for m in detector.detect(field(value), ctx())] == ["PG-CANARY-NAME"]
+
+
+def test_last_word_of_the_name_alone(detector):
+    assert [m.rule_id for m in detector.detect(field("dear tarbell,"), ctx())] == ["PG-CANARY-LAST-NAME"]
+
+
+def test_first_and_last_name_make_a_full_name():
+    detector = CanaryDetector([Patient("C", (("first_name", "Ida"), ("last_name", "Tarbell")))])
+    [match] = detector.detect(field("IDA TARBELL"), ctx())
+    assert match.rule_id == "PG-CANARY-NAME" and "first and last name together" in match.detail
+
+
+@pytest.mark.parametrize("value,key", [("Ida", "udff[fn]"), (" ida ", "fn"), ("NY", "ud[st]")])
+def test_short_values_count_as_a_whole_field(vendor_detector, detector, value, key):
+    matches = detector.detect(field(value, key), ctx()) + vendor_detector.detect(field(value, key), ctx())
+    assert matches and all(m.category.startswith("test-patient:") for m in matches)
+
+
+@pytest.mark.parametrize("value", ["Idaho", "Ida Lee", "Hello Ida", "NYC"])
+def test_short_values_are_not_searched_inside_text(detector, value):
+    assert [m for m in detector.detect(field(value), ctx()) if m.rule_id == "PG-CANARY-FIRST-NAME"] == []
 
 
 def test_gmail_dots_are_normalised_away():
@@ -148,7 +168,7 @@ def test_gmail_dots_are_normalised_away():
     "10013999",
     "f303cf025f54905caca8788d2c7070d4",  # half a digest, not the MD5
     "tarbellson",
-    "Ida",  # shorter than 4: never searched
+    "Idaho",  # "Ida" is shorter than 4: only a whole field counts
     "",
 ])
 def test_non_matches(detector, value):
@@ -160,7 +180,8 @@ def test_match_shape_and_masked_evidence(detector):
     assert (match.rule_id, match.category, match.severity, match.term) == (
         "PG-CANARY-EMAIL", "test-patient:email", "critical", "email")
     assert match.evidence == "sha256:f303cf…"
-    assert match.detail == "e-mail, SHA-256 hex of normalised value (lower-case, trimmed) (test patient 'Synthetic patient A')"
+    assert match.detail == ("e-mail, SHA-256 hex of Meta/Google/TikTok-normalised value (lower-case, trimmed) "
+                            "(test patient 'Synthetic patient A')")
 
 
 @pytest.mark.parametrize("value,secret", [
@@ -179,6 +200,12 @@ def test_detail_names_the_transformation(detector):
     assert "digits only" in details["PG-CANARY-PHONE"]
 
 
+def test_a_value_inside_another_is_part_of_it():
+    detector = CanaryDetector([Patient("D", (("email", "ida.tarbell@example.org"), ("last_name", "Tarbell")))])
+    assert [m.rule_id for m in detector.detect(field("ida.tarbell@example.org"), ctx())] == ["PG-CANARY-EMAIL"]
+    assert [m.rule_id for m in detector.detect(field("tarbell"), ctx())] == ["PG-CANARY-LAST-NAME"]
+
+
 def test_each_field_reported_once(detector):
     value = "em=f303cf025f54905caca8788d2c7070d47fb49eb6515b7d886d3305a4f10396f9&e=test@test.org&ph=2125551212"
     assert sorted(m.rule_id for m in detector.detect(field(value), ctx())) == ["PG-CANARY-EMAIL", "PG-CANARY-PHONE"]
@@ -192,9 +219,9 @@ def test_several_patients():
 
 def test_forms_cover_the_promised_encodings():
     descriptions = {f.description for f in forms_for("p", "email", "Test@Test.org")}
-    for expected in ("URL-encoded normalised value (lower-case, trimmed)", "base64 of normalised value (lower-case, trimmed)",
-                     "MD5 hex of value as typed", "SHA-512 base64url of normalised value (lower-case, trimmed)",
-                     "SHA-1 base64 of normalised value (lower-case, trimmed)"):
+    normalised = "Meta/Google/TikTok-normalised value (lower-case, trimmed)"
+    for expected in (f"URL-encoded {normalised}", f"base64 of {normalised}", "MD5 hex of value as typed",
+                     f"SHA-512 base64url of {normalised}", f"SHA-1 base64 of {normalised}"):
         assert expected in descriptions
 
 
@@ -205,3 +232,83 @@ def test_never_raises(detector, value):
 
 def test_scan_is_capped(detector):
     assert found(detector, "x " * 40000 + "test@test.org") == []
+
+
+# --- each vendor's normalisation (trackers.md §2.2) -------------------------------------------
+
+FULL = Patient("Vendor patient", (
+    ("first_name", "Ida-Marie"), ("last_name", "O'Tarbell"), ("email", "Ida.Tarbell+clinic@Gmail.com"),
+    ("phone", "+1 (212) 555-1212"), ("dob", "1971-03-09"), ("city", "New York"), ("state", "New York"),
+    ("street", "221B Baker St."), ("zip", "10013-4321"),
+))
+
+
+@pytest.fixture(scope="module")
+def vendor_detector(patterns):
+    from pixelguard_addon.detectors.canaries import load_state_codes
+
+    return CanaryDetector([FULL], load_state_codes(patterns / "us_states.toml"))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def b64_sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+@pytest.mark.parametrize("vendor,key,sent,field_name,transformation", [
+    ("Meta", "ud[em]", sha256("ida.tarbell+clinic@gmail.com"), "email", "Meta/Google/TikTok-normalised"),
+    ("Google", "em", base64.urlsafe_b64encode(hashlib.sha256(b"idatarbell+clinic@gmail.com").digest())
+     .decode().rstrip("="), "email", "Google-normalised Gmail value"),
+    ("UID2", "email_hash", b64_sha256("idatarbell@gmail.com"), "email", "UID2-normalised Gmail value"),
+    ("TikTok", "email", sha256("ida.tarbell+clinic@gmail.com"), "email", "Meta/Google/TikTok-normalised"),
+    ("Meta", "ud[ph]", sha256("2125551212"), "phone", "Meta-normalised value (digits only, no country code)"),
+    ("Snap", "u_hpn", sha256("12125551212"), "phone", "Snap/TikTok-normalised value"),
+    ("Google", "pn", sha256("+12125551212"), "phone", "Google E.164"),
+    ("Meta", "ud[fn]", sha256("idamarie"), "first_name", "Meta-normalised value (lower-case, no punctuation)"),
+    ("Meta", "f5first", sha256("idama"), "first_name", "Meta f5first"),
+    ("Meta", "fi", sha256("i"), "first_name", "Meta fi (first initial)"),
+    ("Meta", "ud[ln]", sha256("otarbell"), "last_name", "Meta-normalised value (lower-case, no punctuation)"),
+    ("Meta", "f5last", sha256("otarb"), "last_name", "Meta f5last"),
+    ("Google", "ln0", sha256("o'tarbell"), "last_name", "Google-normalised value (lower-case)"),
+    ("Meta", "ud[db]", sha256("19710309"), "dob", "Meta db value (YYYYMMDD)"),
+    ("Meta", "doby", sha256("1971"), "dob", "Meta doby"),
+    ("Meta", "dobm", sha256("03"), "dob", "Meta dobm"),
+    ("Meta", "dobd", sha256("09"), "dob", "Meta dobd"),
+    ("Meta", "ud[ct]", sha256("newyork"), "city", "Meta ct value (letters only)"),
+    ("Meta", "ud[st]", sha256("ny"), "state", "Meta st value (2-letter code"),
+    ("Google", "street", sha256("221b baker st"), "street", "Google-normalised value (lower-case, no punctuation)"),
+    ("Meta", "ud[zp]", sha256("10013"), "zip", "Meta zp value (first five digits)"),
+])
+def test_vendor_normalisation_before_hashing(vendor_detector, vendor, key, sent, field_name, transformation):
+    matches = {m.rule_id: m for m in vendor_detector.detect(field(sent, key), ctx())}
+    match = matches[rule_id_for(field_name)]  # city and state are both "New York": both found
+    assert transformation in match.detail, match.detail
+
+
+@pytest.mark.parametrize("value,field_name", [
+    ("New+York", "city"), ("221B%20Baker%20St.", "street"), ("+12125551212", "phone"),
+    ("IDA-MARIE", "first_name"), ("newyork", "city"),
+])
+def test_plain_vendor_forms(vendor_detector, value, field_name):
+    assert rule_id_for(field_name) in {m.rule_id for m in vendor_detector.detect(field(value), ctx())}
+
+
+@pytest.mark.parametrize("value", ["i", "03", "09", "1971", "idama"])
+def test_short_meta_forms_are_only_searched_hashed(vendor_detector, value):
+    # an initial, a month, a day or a year as plain text would be found everywhere
+    assert vendor_detector.detect(field(value, "x"), ctx()) == []
+
+
+def test_one_pass_finds_case_sensitive_and_insensitive_forms_together(vendor_detector):
+    value = f"a={sha256('2125551212').upper()}&b={b64_sha256('idatarbell@gmail.com')}&c=NEW%20YORK"
+    assert sorted(m.rule_id for m in vendor_detector.detect(field(value), ctx())) == [
+        "PG-CANARY-CITY", "PG-CANARY-EMAIL", "PG-CANARY-PHONE", "PG-CANARY-STATE"]
+
+
+def test_base64_found_only_in_its_own_case(vendor_detector):
+    sent = b64_sha256("idatarbell@gmail.com")
+    assert vendor_detector.detect(field(sent.lower()), ctx()) == []
+    assert vendor_detector.detect(field(sent.upper()), ctx()) == []

@@ -81,6 +81,60 @@ def rules(detector, value, key="", role=""):
     ("My MRN is A1234567", "", "PG-ID-MRN"),
     ("MV00482913", "", None),
     ("ABCDEFGH", "mrn", None),
+    # e-mail TLD: on the public suffix list
+    ("nurse@clinic.internal", "", None),
+    # street address: number + capitalised words + suffix; a key allows looser forms
+    ("I live at 4500 N. Oak Park Avenue", "", "PG-ID-ADDRESS"),
+    ("221 Baker Street", "cd[message]", "PG-ID-ADDRESS"),
+    ("7 Elm Court", "ud[street]", "PG-ID-ADDRESS"),
+    ("7 Elm Court", "", None),
+    ("Buy 2 Large Pizzas Way", "", None),
+    ("Open 24 Hours Every Day", "", None),
+    # member and account numbers: key context
+    ("W123456789", "member_id", "PG-ID-MEMBER"),
+    ("XYZ987654321", "subscriberId", "PG-ID-MEMBER"),
+    ("W123456789", "", None),
+    ("12345678901", "account_number", "PG-ID-ACCOUNT"),
+    ("12345678901", "", None),
+    # Medicare MBI: the display form anywhere, 11 characters with a key or "Medicare"
+    ("1EG4-TE5-MK73", "", "PG-ID-MBI"),
+    ("1EG4TE5MK73", "mbi", "PG-ID-MBI"),
+    ("Medicare 1EG4TE5MK73", "", "PG-ID-MBI"),
+    ("1EG4TE5MK73", "", None),
+    ("1SG4-TE5-MK73", "", None),
+    # NPI: Luhn over 80840 + number, and a key (10-digit timestamps pass Luhn too)
+    ("1234567893", "npi", "PG-ID-NPI"),
+    ("NPI 1245319599", "", "PG-ID-NPI"),
+    ("1234567893", "", None),
+    ("1234567890", "npi", None),
+    # DEA: check digit
+    ("AB1234563", "", "PG-ID-DEA"),
+    ("AB1234564", "", None),
+    # card numbers: grouped + Luhn anywhere; bare digits only with a key or "card"
+    ("4539 1488 0343 6467", "", "PG-ID-CARD"),
+    ("4539148803436467", "cc_number", "PG-ID-CARD"),
+    ("card 4539148803436467", "", "PG-ID-CARD"),
+    ("4539148803436467", "", None),
+    ("4539 1488 0343 6468", "", None),
+    # IP addresses: public anywhere; private and loopback only under an IP key
+    ("8.8.8.8", "", "PG-ID-IP"),
+    ("client at 2001:4860:4860::8888", "", "PG-ID-IP"),
+    ("192.168.1.10", "client_ip_address", "PG-ID-IP"),
+    ("192.168.1.10", "", None),
+    ("Mozilla/5.0 Chrome/120.0.6099.109 Safari/537.36", "ua", None),
+    ("1.2.3.4", "sdk_version", None),  # a version under a version key
+    ("12:30:45", "", None),
+    # advertising ids under ad-id keys; the all-zero id is "limited tracking"
+    ("cd5e3b16-64b8-4fb5-9ea3-6b3b0a6d2c8e", "gps_adid", "PG-ID-DEVICE"),
+    ("CD5E3B16-64B8-4FB5-9EA3-6B3B0A6D2C8E", "advertiser_id", "PG-ID-DEVICE"),
+    ("00000000-0000-0000-0000-000000000000", "idfa", None),
+    ("cd5e3b16-64b8-4fb5-9ea3-6b3b0a6d2c8e", "session_id", None),
+    # names: under name keys only
+    ("Ida", "ud[fn]", "PG-ID-NAME"),
+    ("Ida Tarbell", "patientName", "PG-ID-NAME"),
+    ("tarbell", "udff[ln]", "PG-ID-NAME"),
+    ("Ida Tarbell", "name", None),  # events, products and pages have names too
+    ("undefined", "ud[fn]", None),
 ])
 def test_identifier_table(detector, value, key, rule):
     assert rules(detector, value, key) == ([rule] if rule else [])
@@ -97,7 +151,7 @@ def test_identifier_table(detector, value, key, rule):
     ("1234.56", "epn.value"),
     ("2024-05-01T10:00:00.000Z", "event_time"),
     ("1920x1080", "sr"),  # screen resolution
-    ("192.168.100.100", "ip"),
+    ("192.168.100.100", "host"),
     ("3.14159265358979", "pi"),
     ("G-ABC123DEF4", "tid"),
     ("fb.1.1700000000000.1234567890", "fbp"),
@@ -108,6 +162,22 @@ def test_identifier_table(detector, value, key, rule):
 def test_ordinary_tracker_values_are_not_identifiers(detector, hashed, value, key):
     assert rules(detector, value, key) == []
     assert rules(hashed, value, key) == []
+
+
+def test_ordinary_value_key_lowers_confidence(detector):
+    assert rules(detector, "(212) 555-1212", "order_id") == []  # a phone-shaped order number
+    [match] = detector.detect(field("mary.smith@example.org", "transaction_id"), ctx())
+    plain = detector.detect(field("mary.smith@example.org", "x"), ctx())[0]
+    assert match.confidence < plain.confidence
+    assert match.key_context.startswith("transaction_id") and "lowers confidence" in match.key_context
+    assert "lower confidence" in match.detail
+
+
+def test_identifier_key_is_recorded_as_key_context(detector):
+    [match] = detector.detect(field("2125551212", "ud[ph]"), ctx())
+    assert match.key_context == "ud[ph] (an identifier key: raises confidence)"
+    [plain] = detector.detect(field("(212) 555-1212", "x"), ctx())
+    assert plain.key_context == ""
 
 
 def test_key_context_is_named_in_detail_and_raises_confidence(detector):
@@ -231,7 +301,9 @@ def test_role_only_is_less_confident_than_key(hashed):
 
 def test_shipped_file_declares_every_rule(identifier_table):
     assert {k.rule_id for k in identifier_table.kinds} == {
-        "PG-ID-EMAIL", "PG-ID-PHONE", "PG-ID-SSN", "PG-ID-DOB", "PG-ID-ZIP", "PG-ID-MRN"}
+        "PG-ID-EMAIL", "PG-ID-PHONE", "PG-ID-SSN", "PG-ID-DOB", "PG-ID-ZIP", "PG-ID-MRN", "PG-ID-ADDRESS",
+        "PG-ID-MEMBER", "PG-ID-ACCOUNT", "PG-ID-MBI", "PG-ID-NPI", "PG-ID-DEA", "PG-ID-CARD", "PG-ID-IP",
+        "PG-ID-DEVICE", "PG-ID-NAME"}
     assert identifier_table.hashed.rule_id == "PG-ID-HASHED"
 
 

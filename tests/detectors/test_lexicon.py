@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 
@@ -37,7 +38,7 @@ def terms(lexicon, text, key=""):
     ("mammograms", ["mammogram"]),
     ("kidney stone", ["kidney stones"]),
     ("STDs", ["STD"]),
-    ("migraines and allergies", ["migraine"]),
+    ("migraines and allergies", ["migraine", "Allergy"]),  # allergy is ambiguous: counts next to migraine
     # apostrophes and digits
     ("Crohn's Disease", ["Crohn's disease"]),
     ("crohns", ["Crohn's disease"]),
@@ -288,3 +289,87 @@ def test_large_values_are_fast(detector):
     for _ in range(5):
         detector.detect(field(value), ctx())
     assert time.perf_counter() - start < 2.0
+
+
+# --- the generated layer (patterns/lexicons/generated/, scripts/build_lexicon.py) ------------
+
+@pytest.mark.parametrize("text,term,category,tags,source", [
+    ("Down syndrome", "Down syndrome", "condition", ("genetic",), "conditions.toml"),  # curated wins
+    ("Presbycusis", "Presbycusis", "condition", (), "generated/icd10cm.json"),
+    ("Alcohol dependence", "Alcohol dependence", "condition", ("substance-use",), "generated/icd10cm.json"),
+    ("gambling disorder", "Pathological gambling", "condition", ("mental-health",), "generated/icd10cm.json"),
+    ("stomach cancer", "stomach cancer", "condition", ("oncology",), "generated/icd10cm.json"),
+    ("Hesitancy of micturition", "Hesitancy of micturition", "symptom", (), "generated/icd10cm.json"),
+    ("Pregnant state", "Pregnant state", "status", ("reproductive",), "generated/icd10cm.json"),
+    ("ziagen", "abacavir", "medication", ("hiv-sti",), "generated/drugs.json"),
+    ("dolutegravir", "dolutegravir", "medication", ("hiv-sti",), "generated/drugs.json"),
+    ("Tylenol", "acetaminophen", "medication", (), "generated/drugs.json"),
+    ("colonoscopy", "colonoscopy", "procedure", (), "procedures.toml"),
+    ("oncology", "oncology", "specialty", ("oncology",), "specialties.toml"),
+])
+def test_every_category_and_layer(lexicon, text, term, category, tags, source):
+    [hit] = lexicon.find_terms(text)
+    assert (hit.term, hit.category, hit.tags) == (term, category, tags)
+    assert source.endswith(hit.source)
+    assert (source in lexicon.sources) and (hit.source_id != "") == source.startswith("generated/")
+
+
+def test_generated_terms_cite_their_source_code(lexicon):
+    [hit] = lexicon.find_terms("Presbycusis")
+    assert hit.source_id.startswith("ICD-10-CM H91")
+    [match] = ConditionDetector(lexicon).detect(field("presbycusis", "reason"), ctx())
+    assert "(ICD-10-CM H91" in match.detail
+
+
+def test_generated_layer_is_large_and_tagged(lexicon):
+    generated = [t for t in lexicon.terms if t.source_id]
+    assert len({t.text for t in generated}) > 8000
+    assert {tag for t in generated for tag in t.tags} == {"mental-health", "substance-use", "reproductive",
+                                                          "hiv-sti", "genetic", "gender-affirming", "oncology"}
+
+
+def test_generated_term_never_overrides_curated_spelling(tmp_path):
+    folder = write_lexicon(tmp_path, '[[term]]\ntext = "fog"\ncategory = "symptom"\nambiguous = true\n')
+    (folder / "generated").mkdir()
+    (folder / "generated" / "x.json").write_text(json.dumps({
+        "schema_version": 1, "source": {"name": "t", "licence": "t"},
+        "term": [{"text": "fog", "category": "condition"}, {"text": "fogs", "category": "condition"},
+                 {"text": "zorblaxia", "category": "condition", "source_id": "T1"}]}))
+    lexicon = load_lexicon(folder)
+    assert terms(lexicon, "fog") == [] and terms(lexicon, "fogs") == []  # still ambiguous
+    assert terms(lexicon, "zorblaxia") == ["zorblaxia"]
+
+
+def test_broken_generated_file_is_reported(tmp_path):
+    folder = write_lexicon(tmp_path, "")
+    (folder / "generated").mkdir()
+    (folder / "generated" / "x.json").write_text('{"schema_version": 1, "term": [')
+    with pytest.raises(DataError, match="x.json.*not valid JSON"):
+        load_lexicon(folder)
+
+
+# --- ambiguous words: a stoplist and context, never dropped ---------------------------------
+
+@pytest.mark.parametrize("text,key,expected", [
+    ("cold", "symptom", ["cold"]),
+    ("I have had a cold for a week, need a doctor", "", ["cold"]),
+    ("Cold Stone Creamery", "symptom", []),
+    ("cold brew", "symptom", []),
+    ("stroke", "condition", ["stroke"]),
+    ("stroke warning signs", "", ["stroke"]),
+    ("stroke of genius", "condition", []),
+    ("back", "symptom", ["back"]),
+    ("lower back pain", "", ["back pain"]),
+    ("back to top", "symptom", []),
+    ("MS", "condition", ["MS"]),
+    ("MS Office", "condition", []),
+    ("ED treatment options", "", ["ED"]),
+    ("driver ed", "condition", []),
+    ("Dr Pepper", "medication", []),
+    ("heart of the city", "condition", []),
+    ("heart disease", "", ["heart disease"]),
+    ("boil", "symptom", ["Boil"]),  # generated, ambiguous: a common word
+    ("boil the pasta", "", []),
+])
+def test_ambiguous_words_in_and_out_of_health_context(lexicon, text, key, expected):
+    assert terms(lexicon, text, key) == expected

@@ -126,3 +126,50 @@ def test_no_authenticated_paths_in_policy(lexicon):
 @pytest.mark.parametrize("url", ["http://[::1", "https://x.org/" + "a/" * 50000, "\ud800", "%" * 1000])
 def test_never_raises(detector, url):
     detector.detect_request(request_context([(DL, url)], titles=[(DL, url)]))
+
+
+# --- appointment, care-search and form pages (patterns/page_kinds.toml) ---------------------
+
+@pytest.fixture(scope="module")
+def entry_detector(lexicon, patterns):
+    from pixelguard_addon.detectors.page_context import load_page_kinds
+
+    policy = Policy(first_party=("mercy.org",))
+    return PageContextDetector(lexicon, policy, load_page_kinds(patterns / "page_kinds.toml"))
+
+
+@pytest.mark.parametrize("url,term", [
+    ("https://www.mercy.org/request-an-appointment", "appointment page"),  # own site: everyday words count
+    ("https://www.mercy.org/ScheduleAppointment", "appointment page"),
+    ("https://www.other-clinic.com/find-a-doctor", "care search page"),  # health words count anywhere
+    ("https://www.other-clinic.com/patient-forms/intake", "health form page"),
+    ("https://www.other-clinic.com/dermatology/book-online", "appointment page"),  # health context
+])
+def test_entry_pages(entry_detector, url, term):
+    found = [(rule, t) for _, rule, t in results(entry_detector, url) if rule == "PG-CTX-ENTRY-PAGE"]
+    assert found == [("PG-CTX-ENTRY-PAGE", term)]
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.pizza-palace.com/book-a-table",  # booking on a restaurant site
+    "https://www.salon.com/appointments",
+    "https://www.shop.com/contact-us",
+    "https://www.mercy.org/about-us",
+])
+def test_not_entry_pages(entry_detector, url):
+    assert [r for _, r, _ in results(entry_detector, url) if r == "PG-CTX-ENTRY-PAGE"] == []
+
+
+def test_entry_page_from_title(entry_detector):
+    title = Field(("query.dt",), "", "dt")
+    found = [(m.rule_id, m.term) for _, m in entry_detector.detect_request(
+        request_context(titles=[(title, "Find a Doctor | Mercy Health")]))]
+    assert ("PG-CTX-ENTRY-PAGE", "care search page") in found
+
+
+def test_session_host_makes_a_page_authenticated(lexicon):
+    detector = PageContextDetector(lexicon, Policy())
+    context = request_context([(DL, "https://mychart.mercy.org/Home")])
+    context.session_hosts = {"mychart.mercy.org": "MyChartSession"}
+    [(_, match)] = detector.detect_request(context)
+    assert match.rule_id == "PG-CTX-AUTH-PAGE" and "MyChartSession" in match.detail

@@ -23,14 +23,12 @@ from pixelguard_addon.report.jsonl import read_jsonl
 
 from .recorder import Recorder
 
-HERE = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI") == "true"
 PORTAL_URL = f"https://{PORTAL_HOST}"
 
 
 def addon_script() -> str:
-    real = Path(pixelguard_addon.__file__).parent / "mitm_entry.py"
-    return str(real) if real.exists() else str(HERE / "standin_entry.py")  # TEMPORARY until the addon lands
+    return str(Path(pixelguard_addon.__file__).parent / "mitm_entry.py")
 
 
 def visit(browser, proxy: ProxyProcess) -> None:
