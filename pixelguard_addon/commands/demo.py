@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine import Engine
 from ..model import Finding
@@ -19,6 +20,9 @@ from ..report.console import render_summary
 from ..report.jsonl import read_jsonl
 from ..scan import ScanResult, scan_captures
 from .common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+
+if TYPE_CHECKING:
+    from ..demo.session import SessionResult
 
 NAME = "demo"
 HELP = "watch pixelguard catch a demo patient portal's leaks, live in Chromium"
@@ -63,13 +67,14 @@ def run(args: argparse.Namespace) -> int:
     return _report(result, policy)
 
 
-def _report(result, policy: Policy) -> int:
+def _report(result: "SessionResult", policy: Policy) -> int:
     paths = result.files
     findings = read_jsonl(paths.report) if paths.report.exists() else []
     summary = ScanResult(captures=[str(paths.har)], requests=result.requests, first_party=result.first_party,
                          third_party=result.requests - result.first_party, findings=findings)
     print()
-    render_summary(summary, policy.fail_on, sys.stdout)
+    how = "Chromium" if result.driver == "browser" else "the recorded visit, replayed"
+    render_summary(summary, policy.fail_on, sys.stdout, scope=f"live proxy session ({how})")
     for failure in result.replay_failures:
         print(f"  replay: no answer for {failure}")
     code = _verdict(findings)
