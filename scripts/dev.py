@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Set up a virtual environment for pixelguard and run the demo or the tests.
 
-    python3 scripts/dev.py demo     # set up, then run pixelguard's main job on the bundled demo
+    python3 scripts/dev.py demo     # set up, then watch pixelguard catch a demo portal's leaks
     python3 scripts/dev.py test     # set up, then run the whole test suite (extra args go to pytest)
 
 Needs nothing but python3. The environment lives in .venv/ at the top of the repository and
-is reinstalled only when pyproject.toml changes.
+is reinstalled only when pyproject.toml changes. It includes Playwright (from PyPI), which the
+demo and the browser tests use to drive the system's Chromium; without a Chromium the demo
+replays a recorded visit instead.
 """
 from __future__ import annotations
 
@@ -31,7 +33,11 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("pixelguard: installing pixelguard and its dependencies (first run only)", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+    if subprocess.run([*pip, "-e", f"{ROOT}[demo,test]"]).returncode != 0:
+        # Playwright publishes wheels for the common platforms only; the demo can do without it.
+        print("pixelguard: installing the extras failed; installing pixelguard alone", flush=True)
+        subprocess.run([*pip, "-e", str(ROOT)], check=True)
+        return  # no stamp: try the extras again next time
     STAMP.write_text(wanted)
 
 

@@ -44,7 +44,7 @@ def test_writes_every_format_owner_only(tmp_path, capsys):
         assert f"written to {tmp_path / name}" in printed
     assert json.loads(texts["r.json"])["verdict"] == "FAIL"
     assert json.loads(texts["r.sarif"])["version"] == "2.1.0"
-    assert ET.fromstring(texts["r.xml"]).get("failures") == "5"
+    assert ET.fromstring(texts["r.xml"]).get("failures") == "12"
     assert "<strong>FAIL</strong>" in texts["r.html"]
 
 
