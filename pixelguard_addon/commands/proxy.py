@@ -34,8 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how blocked requests are answered (default 403)")
 
 
-def mitmproxy_args(args: argparse.Namespace) -> list[str]:
-    """The argument list for mitmdump/mitmweb."""
+def mitmproxy_args(args: argparse.Namespace, policy_mode: str = "flag") -> list[str]:
+    """The argument list for mitmdump/mitmweb.
+
+    In block and redact mode the upstream connection is made lazily (after the request has
+    been inspected) unless the user chose otherwise: with mitmproxy's default (eager), the
+    proxy opens the connection to the vendor at CONNECT time, before pixelguard has seen
+    anything, and on an egress path without internet the CONNECT fails before inspection.
+    """
+    extra = list(getattr(args, "extra_args", []))
     argv = ["-s", shim_path()]
     for option, value in (("pixelguard_mode", args.mode), ("pixelguard_policy", args.policy),
                           ("pixelguard_report", args.report), ("pixelguard_block_response", args.block_response)):
@@ -43,17 +50,18 @@ def mitmproxy_args(args: argparse.Namespace) -> list[str]:
             argv += ["--set", f"{option}={value}"]
     if args.listen_port is not None:
         argv += ["--listen-port", str(args.listen_port)]
-    return argv + list(getattr(args, "extra_args", []))
+    if (args.mode or policy_mode) in ("block", "redact") and not any("connection_strategy" in a for a in extra):
+        argv += ["--set", "connection_strategy=lazy"]
+    return argv + extra
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.policy:
-        load_policy(args.policy)  # PolicyError → exit 2 with file:line: key
+    policy_mode = load_policy(args.policy).mode if args.policy else "flag"  # PolicyError → exit 2
     importlib.import_module("pixelguard_addon.mitm_entry")  # the addon must load, or nothing is guarded
     from mitmproxy.tools.main import mitmdump, mitmweb
 
     try:
-        (mitmweb if args.web else mitmdump)(mitmproxy_args(args))
+        (mitmweb if args.web else mitmdump)(mitmproxy_args(args, policy_mode))
     except SystemExit as exc:  # mitmproxy exits 1 on start-up errors
         return exc.code if isinstance(exc.code, int) else 1
     return EXIT_CLEAN

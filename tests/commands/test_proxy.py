@@ -61,7 +61,19 @@ def test_mode_is_left_to_the_policy_when_not_given():
 
 def test_web_runs_mitmweb(launched):
     assert main(["proxy", "--web", "--mode", "redact"]) == 0
-    assert launched == [("mitmweb", ["-s", shim_path(), "--set", "pixelguard_mode=redact"])]
+    assert launched == [("mitmweb", ["-s", shim_path(), "--set", "pixelguard_mode=redact",
+                                     "--set", "connection_strategy=lazy"])]
+
+
+@pytest.mark.parametrize("argv,policy_mode,lazy", [
+    (["proxy", "--mode", "block"], "flag", True),
+    (["proxy"], "redact", True),  # the policy's mode counts when --mode is not given
+    (["proxy", "--mode", "flag"], "block", False),
+    (["proxy"], "flag", False),
+    (["proxy", "--mode", "block", "--set", "connection_strategy=eager"], "flag", False),  # the user's choice stands
+])
+def test_blocking_modes_connect_upstream_only_after_inspection(argv, policy_mode, lazy):
+    assert ("connection_strategy=lazy" in mitmproxy_args(parsed(argv), policy_mode)) is lazy
 
 
 def test_mitmproxy_start_up_failure_is_the_exit_code(monkeypatch):

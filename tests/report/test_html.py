@@ -85,6 +85,7 @@ def _browser_or_skip():
     return CHROMIUM, sync_playwright
 
 
+@pytest.mark.browser
 def test_chromium_renders_the_report_from_disk(tmp_path):
     chromium, sync_playwright = _browser_or_skip()
     page_file = tmp_path / "report.html"
