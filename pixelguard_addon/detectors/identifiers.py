@@ -26,6 +26,7 @@ from .base import FieldContext
 from .keys import KeyHints
 from .loading import TomlFile
 from ..masking import MASKERS, mask_hash, mask_text
+from ..memo import Memo
 from .validators import VALIDATORS
 
 MAX_SCAN = 64 * 1024  # characters of one field that are looked at
@@ -311,6 +312,7 @@ class IdentifierDetector:
     def __init__(self, table: IdentifierTable):
         self.table = table
         self._keys: dict[str, tuple[tuple[str, ...], str]] = {}
+        self._memo = Memo()
         # (kind index, kind, pattern) in table order, for each count of digits in a value: most
         # values have few digits, and most patterns need many
         plan = [(index, kind, pattern) for index, kind in enumerate(table.kinds) for pattern in kind.patterns]
@@ -321,20 +323,23 @@ class IdentifierDetector:
             if words else regex.compile("(?!)")
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
+        return self._memo.get((item.key, item.value), item.value, lambda: self._detect_safely(item.key, item.value))
+
+    def _detect_safely(self, key: str, value: str) -> list[Match]:
         try:
-            return self._detect(item)
+            return self._detect(key, value)
         except Exception:  # pragma: no cover - a detector never takes the request down
             return []
 
-    def _detect(self, item: Field) -> list[Match]:
-        text = item.value[:MAX_SCAN]
-        if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
+    def _detect(self, key: str, value: str) -> list[Match]:
+        text = value[:MAX_SCAN]
+        if len(text) < (2 if key else 5):  # a first name can be short; it needs its key
             return []
         digits = len(text) - len(text.translate(_NO_DIGITS))
         has_at, has_colon = "@" in text or "%" in text, ":" in text
-        if not (has_at or digits or has_colon or item.key):
+        if not (has_at or digits or has_colon or key):
             return []
-        hints, negative = self._key_context(item.key)
+        hints, negative = self._key_context(key)
         scan = _Scan(text, self._context_words)
         matches, done = [], set()
         for index, kind, pattern in self._eligible[min(digits, MAX_MIN_DIGITS)]:
@@ -355,7 +360,7 @@ class IdentifierDetector:
             found = self._first(kind, pattern, scanned, windows, scan, hint)
             if found:
                 done.add(index)  # one match per kind: the first pattern that finds one
-                match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
+                match = self._match(kind, pattern, found[0], key, hint, found[1], negative)
                 if match is not None:
                     matches.append(match)
         return matches

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import regex
 
+from ..memo import Memo
 from ..model import Field, Match
 from .base import FieldContext
 from . import lexicon_cache
@@ -238,9 +239,13 @@ class Lexicon:
         if entries:
             self.automaton.make_automaton()
         self._empty = not entries
+        self._memo = Memo()
 
     def find_terms(self, text: str, key: str = "") -> list[TermHit]:
         """Lexicon terms in `text`, longest match first at each place, ambiguity resolved."""
+        return self._memo.get((text, key), text, lambda: self._find_safely(text, key))
+
+    def _find_safely(self, text: str, key: str) -> list[TermHit]:
         try:
             return self._find(text, key)
         except Exception:  # pragma: no cover - never let one odd value stop the scan

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
-FORMAT = "1"  # bump when the pickled classes change shape
+FORMAT = "2"  # bump when the pickled classes change shape
 
 
 def cache_dir() -> Path | None:

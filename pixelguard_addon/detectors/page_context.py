@@ -25,6 +25,7 @@ from .base import RequestContext
 from .lexicon import Lexicon, TermHit, normalise
 from .loading import TomlFile
 from ..masking import mask_url
+from ..memo import Memo
 
 if TYPE_CHECKING:
     from ..policy import Policy
@@ -61,6 +62,7 @@ class PageContextDetector:
         self.policy = policy
         self.page_kinds = page_kinds
         self.own_sites = declared_sites(policy.first_party)
+        self._url_memo = Memo()
 
     def detect_request(self, context: RequestContext) -> list[tuple[Field | None, Match]]:
         try:
@@ -73,7 +75,7 @@ class PageContextDetector:
         for item, url in context.page_urls:
             if item is None and not context.is_known_tracker:
                 continue
-            for match in self._url_matches(url[:MAX_URL], context.session_hosts):
+            for match in self._url_matches_memo(url[:MAX_URL], context.session_hosts):
                 key = (match.category, id(item))
                 if key not in done:
                     done.add(key)
@@ -88,6 +90,10 @@ class PageContextDetector:
             if entry and ("context:entry-page", id(item)) not in done:
                 done.add(("context:entry-page", id(item)))
                 yield item, self._entry(entry, "page title", "title: " + entry[1])
+
+    def _url_matches_memo(self, url: str, session_hosts: dict[str, str]) -> list[Match]:
+        # The engine only ever adds hosts to session_hosts, so their count tells its states apart.
+        return self._url_memo.get((url, len(session_hosts)), url, lambda: self._url_matches(url, session_hosts))
 
     def _url_matches(self, url: str, session_hosts: dict[str, str]) -> Iterator[Match]:
         try:

@@ -173,3 +173,13 @@ def test_session_host_makes_a_page_authenticated(lexicon):
     context.session_hosts = {"mychart.mercy.org": "MyChartSession"}
     [(_, match)] = detector.detect_request(context)
     assert match.rule_id == "PG-CTX-AUTH-PAGE" and "MyChartSession" in match.detail
+
+
+def test_a_page_seen_again_after_the_session_cookie_becomes_authenticated(lexicon):
+    """Page classifications are remembered per URL; a session cookie seen in between must
+    still turn the same URL into an authenticated page."""
+    detector = PageContextDetector(lexicon, Policy())
+    context = request_context([(DL, "https://mychart.mercy.org/Home")])
+    assert detector.detect_request(context) == []
+    context.session_hosts = {"mychart.mercy.org": "MyChartSession"}
+    assert [m.rule_id for _, m in detector.detect_request(context)] == ["PG-CTX-AUTH-PAGE"]

@@ -1,0 +1,38 @@
+"""A bounded memo of recent results, for detectors whose answer depends only on the value.
+
+Tracker traffic repeats itself: every beacon of a page view carries the same page URL, title,
+pixel id and event names, and the live proxy sees them again on every page. Remembering the
+answer for a value costs a dict lookup instead of a tokenize-and-scan. Bounded (cleared when
+full, so memory stays flat on a long session) and never pickled with the object that holds it.
+"""
+from __future__ import annotations
+
+from typing import Callable, Hashable, TypeVar
+
+T = TypeVar("T")
+
+MEMO_ENTRIES = 4096
+MEMO_MAX_TEXT = 2048  # longer values are rarely repeated word for word: not worth holding
+
+
+class Memo:
+    def __init__(self, entries: int = MEMO_ENTRIES):
+        self.entries = entries
+        self._results: dict[Hashable, tuple] = {}
+
+    def get(self, key: Hashable, text: str, compute: Callable[[], list[T]]) -> list[T]:
+        """`compute()`'s result for `key`, remembered when `text` (what the key stands for) is short."""
+        if len(text) > MEMO_MAX_TEXT:
+            return list(compute())
+        found = self._results.get(key)
+        if found is None:
+            if len(self._results) >= self.entries:
+                self._results.clear()
+            found = self._results[key] = tuple(compute())
+        return list(found)  # callers may extend what they get
+
+    def __getstate__(self) -> dict:
+        return {"entries": self.entries}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["entries"])
