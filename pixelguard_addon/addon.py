@@ -26,6 +26,7 @@ from .masking import mask_url
 from .model import CapturedRequest, Finding
 from .policy import PolicyError
 from .proxy_settings import ProxySettings, SettingsError, read_settings
+from .report.formats import format_for, write_report
 from .report.jsonl import JsonlWriter
 from .thirdparty import site_of
 from .verdict import (ANSWERED, BLOCKED, FAIL_CLOSED_RULE, REDACTED, Decision, comment_for, decide,
@@ -44,6 +45,8 @@ OPTIONS = (
      "Default: the policy's mode, else flag."),
     ("pixelguard_policy", str | None, None, "Policy TOML file (see patterns/policy.example.toml)."),
     ("pixelguard_report", str | None, None, "Write findings to this JSON Lines file as they happen."),
+    ("pixelguard_html", str | None, None,
+     "Write a self-contained HTML report of the session to this file when the proxy stops."),
     ("pixelguard_block_response", str, "403",
      "How a blocked request is answered: 403 (JSON body naming the rules), 204, or close."),
     ("pixelguard_first_party", Sequence[str], [],
@@ -84,13 +87,20 @@ class PixelGuard:
         if self.writer:
             self.writer.close()
             self.writer = None
+        if self.settings.html:
+            try:
+                self._write(self.settings.html)
+            except OSError as exc:
+                log.error("pixelguard: cannot write the HTML report %s (%s); the findings are in "
+                          "the JSON Lines report, if one was set", self.settings.html, exc.strerror or exc)
 
     def _configure(self) -> None:
         options = ctx.options
         try:
             settings = read_settings(options.pixelguard_mode, options.pixelguard_policy,
                                      options.pixelguard_report, options.pixelguard_block_response,
-                                     options.pixelguard_first_party, options.pixelguard_answer_third_party)
+                                     options.pixelguard_first_party, options.pixelguard_answer_third_party,
+                                     options.pixelguard_html)
             engine = self.engine
             if engine is None or self.settings is None or settings.policy != self.settings.policy:
                 engine = Engine(settings.policy)
@@ -221,13 +231,22 @@ class PixelGuard:
 
     @command.command("pixelguard.report")
     def report(self, path: types.Path) -> None:
-        """Write this session's findings so far to a JSON Lines file."""
+        """Write this session's findings so far: HTML for .html, SARIF for .sarif, JUnit XML for
+        .xml, a JSON summary for .json, else JSON Lines."""
+        self._ready()
         try:
-            writer = JsonlWriter(path)
+            self._write(path)
         except OSError as exc:
             raise exceptions.CommandError(f"cannot write {path} ({exc.strerror or exc})") from None
-        writer.write_all(self.session.findings)
-        writer.close()
+
+    def _write(self, path: str) -> None:
+        format_name = format_for(path)
+        if format_name is None:
+            writer = JsonlWriter(path)
+            writer.write_all(self.session.findings)
+            writer.close()
+        else:
+            write_report(self.session.report(self.settings.threshold, self.engine.policy), format_name, path)
         log.info("pixelguard: %d finding(s) written to %s", len(self.session.findings), path)
 
     @command.command("pixelguard.summary")

@@ -12,7 +12,9 @@ from typing import Callable
 from .catalog import Vendor
 from .engine import Inspection
 from .model import CapturedRequest, Finding
+from .policy import Policy
 from .report.console import render_summary
+from .report.grouped import Report, build_report, scan_meta
 from .scan import ScanResult, record_inspection
 from .thirdparty import site_of
 
@@ -44,6 +46,10 @@ class LiveSession:
         request = CapturedRequest(method="CONNECT", url=f"https://{host}/")
         self.result.not_inspected.append((Inspection(request, site_of(host), vendor), PINNED))
         return True
+
+    def report(self, threshold: str, policy: Policy) -> Report:
+        """The session as a report (HTML, SARIF…): findings so far, what was not inspected."""
+        return build_report(self.findings, scan_meta(self.result, threshold, policy))
 
     def summary(self, threshold: str, mode: str) -> str:
         done = ", ".join(f"{count} {action}" for action, count in sorted(self.actions.items()))

@@ -7,8 +7,10 @@ look clean, so everything is checked here.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .catalog import PatternsError
 from .policy import MODES, Policy, PolicyError, load_policy
@@ -28,6 +30,7 @@ class ProxySettings:
     block_response: str = "403"
     report: str | None = None
     answer_third_party: bool = False
+    html: str | None = None  # the HTML report, written when the proxy stops
 
     @property
     def threshold(self) -> str:
@@ -43,6 +46,7 @@ class ProxySettings:
             f"first_party={sites}",
             f"block_response={self.block_response}",
             f"report={self.report or '(none)'}",
+            f"html={self.html or '(none)'}",
         ]
         if self.answer_third_party:
             parts.append("answer_third_party=true (third-party requests are answered locally, never forwarded)")
@@ -50,7 +54,7 @@ class ProxySettings:
 
 
 def read_settings(mode: str, policy: str | None, report: str | None, block_response: str,
-                  first_party: Sequence[str], answer_third_party: bool) -> ProxySettings:
+                  first_party: Sequence[str], answer_third_party: bool, html: str | None = None) -> ProxySettings:
     loaded = _load(policy)
     extra_sites = tuple(_site(entry) for entry in first_party)
     if extra_sites:
@@ -60,8 +64,21 @@ def read_settings(mode: str, policy: str | None, report: str | None, block_respo
     if block_response not in BLOCK_RESPONSES:
         raise SettingsError(f"pixelguard_block_response: must be one of {', '.join(BLOCK_RESPONSES)} "
                             f"(found {block_response!r})")
+    if html:
+        _check_writable(html, "pixelguard_html")
     source = "pixelguard_mode" if mode else ("policy" if policy else "default")
-    return ProxySettings(mode or loaded.mode, source, loaded, block_response, report or None, answer_third_party)
+    return ProxySettings(mode or loaded.mode, source, loaded, block_response, report or None, answer_third_party,
+                         html or None)
+
+
+def _check_writable(path: str, option: str) -> None:
+    """A report written only at exit must not fail then, after a whole session of testing."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise SettingsError(f"{option}: {path} is a directory")
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise SettingsError(f"{option}: cannot write {path} (no such directory, or no permission)")
 
 
 def _load(path: str | None) -> Policy:

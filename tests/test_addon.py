@@ -196,6 +196,48 @@ def test_report_command_writes_the_session(guard, tmp_path):
     assert len(read_jsonl(path)) == 2
 
 
+@pytest.mark.parametrize("name,marker", [
+    ("now.html", "<!DOCTYPE html>"),
+    ("now.sarif", '"version": "2.1.0"'),
+    ("now.xml", "<testsuites"),
+    ("now.json", '"verdict"'),
+])
+def test_report_command_picks_the_format_from_the_file_name(guard, tmp_path, name, marker):
+    addon, tctx = guard
+    run(addon, make_flow(LEAK))
+    path = tmp_path / name
+    tctx.command(addon.report, str(path))
+    text = path.read_text(encoding="utf-8")
+    assert marker in text and "PG-CANARY-EMAIL" in text and EMAIL not in text
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_report_command_into_a_missing_directory_is_a_command_error(guard, tmp_path):
+    addon, tctx = guard
+    with pytest.raises(exceptions.CommandError, match="cannot write"):
+        addon.report(str(tmp_path / "no-such-dir" / "r.html"))
+
+
+def test_html_report_is_written_when_the_proxy_stops(guard, tmp_path):
+    html = tmp_path / "session.html"
+    addon = configure(guard, pixelguard_html=str(html))
+    run(addon, make_flow(LEAK))
+    run(addon, make_flow("https://clinic.example.org/MyChart/home"))
+    assert not html.exists()
+    addon.done()
+    text = html.read_text(encoding="utf-8")
+    assert "Meta Pixel" in text and "PG-CANARY-EMAIL" in text and "live session" in text
+    assert EMAIL not in text and os.stat(html).st_mode & 0o777 == 0o600
+
+
+def test_unwritable_html_report_stops_start_up(guard, tmp_path):
+    addon, tctx = guard
+    with pytest.raises(exceptions.OptionsError, match="pixelguard_html: cannot write"):
+        tctx.configure(addon, pixelguard_html=str(tmp_path / "no-such-dir" / "r.html"))
+    with pytest.raises(exceptions.OptionsError, match="pixelguard_html: .* is a directory"):
+        tctx.configure(addon, pixelguard_html=str(tmp_path))
+
+
 def test_summary_command_and_done_log_the_summary(guard, caplog):
     addon, tctx = guard
     run(addon, make_flow(LEAK))

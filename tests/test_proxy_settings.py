@@ -61,3 +61,10 @@ def test_describe_is_one_line_with_every_setting(tmp_path):
     for part in ("mode=block (from pixelguard_mode)", "fail_on=high", "block_response=403",
                  "report=out.jsonl", "answer_third_party=true"):
         assert part in line
+
+
+def test_html_report_path_is_checked_before_the_session_not_at_its_end(tmp_path):
+    assert settings(html=str(tmp_path / "r.html")).html == str(tmp_path / "r.html")
+    assert "html=" + str(tmp_path / "r.html") in settings(html=str(tmp_path / "r.html")).describe()
+    with pytest.raises(SettingsError, match="pixelguard_html: cannot write"):
+        settings(html=str(tmp_path / "missing" / "r.html"))

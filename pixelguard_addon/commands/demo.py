@@ -78,6 +78,8 @@ def _report(result: "SessionResult", policy: Policy) -> int:
     for failure in result.replay_failures:
         print(f"  replay: no answer for {failure}")
     code = _verdict(findings)
+    if paths.html.exists():
+        print(f"\nReport for people (HTML, open it in a browser): {paths.html}", end="")
     print(f"\nReport (JSON Lines, values masked): {paths.report}\n"
           f"Session as HAR: {paths.har}\nSession as flows (mitmweb -r): {paths.flows}\n"
           f"Proxy log: {paths.proxy_log}")

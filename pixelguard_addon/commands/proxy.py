@@ -30,6 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", metavar="FILE", help="policy TOML (see patterns/policy.example.toml)")
     parser.add_argument("--listen-port", type=int, metavar="N", help="proxy port (mitmproxy's default: 8080)")
     parser.add_argument("--report", metavar="FILE", help="write findings to FILE (JSON Lines) as they happen")
+    parser.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE when the proxy stops")
     parser.add_argument("--block-response", choices=BLOCK_RESPONSES, default=None,
                         help="how blocked requests are answered (default 403)")
 
@@ -45,7 +46,8 @@ def mitmproxy_args(args: argparse.Namespace, policy_mode: str = "flag") -> list[
     extra = list(getattr(args, "extra_args", []))
     argv = ["-s", shim_path()]
     for option, value in (("pixelguard_mode", args.mode), ("pixelguard_policy", args.policy),
-                          ("pixelguard_report", args.report), ("pixelguard_block_response", args.block_response)):
+                          ("pixelguard_report", args.report), ("pixelguard_html", args.html),
+                          ("pixelguard_block_response", args.block_response)):
         if value:
             argv += ["--set", f"{option}={value}"]
     if args.listen_port is not None:

@@ -33,6 +33,10 @@ class SessionFiles:
         return self.out / "findings.jsonl"
 
     @property
+    def html(self) -> Path:
+        return self.out / "report.html"
+
+    @property
     def flows(self) -> Path:
         return self.out / "session.flows"
 
@@ -74,6 +78,7 @@ def proxy_options(paths: SessionFiles, confdir: Path, policy: str, portal: Porta
         "pixelguard_mode": "flag",
         "pixelguard_policy": policy,
         "pixelguard_report": str(paths.report),
+        "pixelguard_html": str(paths.html),
         "pixelguard_answer_third_party": True,
         "demo_route": f"{PORTAL_HOST}={portal.address}",
         "save_stream_file": str(paths.flows),
@@ -85,6 +90,7 @@ def run_session(out: Path, policy: str, driver: str, addon: str | None = None,
     """Run the whole session; `driver` is BROWSER or REPLAY. Raises ProxyError if mitmdump fails."""
     paths = SessionFiles(out)
     out.mkdir(parents=True, exist_ok=True)
+    paths.html.unlink(missing_ok=True)  # written by the proxy as it stops: never show an old one
     result = SessionResult(paths, driver)
     # A throwaway CA: its key never outlives the session, and no trust store is touched.
     with tempfile.TemporaryDirectory(prefix="pixelguard-demo-ca-") as confdir, PortalServer() as portal:

@@ -19,6 +19,15 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
 }
 
 
+# `pixelguard.report FILE` picks the format from the file name; anything else is JSON Lines.
+FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".sarif": "sarif", ".xml": "junit", ".json": "summary"}
+
+
+def format_for(path: str | Path) -> str | None:
+    """The report format a file name asks for, or None for JSON Lines."""
+    return FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())
+
+
 def write_report(report: Report, format_name: str, path: str | Path) -> None:
     """Render and write one format; the file is readable by its owner only (it describes leaks)."""
     write_private(path, RENDERERS[format_name](report))

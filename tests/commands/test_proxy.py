@@ -48,10 +48,10 @@ def test_broken_policy_exits_2_before_mitmproxy_starts(tmp_path, capsys, launche
 
 def test_arguments_become_options_and_the_rest_goes_to_mitmproxy():
     args = parsed(["proxy", "--mode", "block", "--policy", "p.toml", "--listen-port", "8081", "--report", "r.jsonl",
-                   "--set", "connection_strategy=lazy", "-q", "--web-port", "8082"])
+                   "--html", "r.html", "--set", "connection_strategy=lazy", "-q", "--web-port", "8082"])
     assert mitmproxy_args(args) == [
         "-s", shim_path(), "--set", "pixelguard_mode=block", "--set", "pixelguard_policy=p.toml",
-        "--set", "pixelguard_report=r.jsonl", "--listen-port", "8081",
+        "--set", "pixelguard_report=r.jsonl", "--set", "pixelguard_html=r.html", "--listen-port", "8081",
         "--set", "connection_strategy=lazy", "-q", "--web-port", "8082"]
 
 

@@ -48,8 +48,11 @@ def assert_demo_succeeded(done: subprocess.CompletedProcess, out: Path) -> None:
     assert f"Planted leaks caught: {len(PLANTED_LEAKS)} of {len(PLANTED_LEAKS)}" in done.stdout
     assert read_jsonl(out / "findings.jsonl")
     assert oct((out / "findings.jsonl").stat().st_mode & 0o777) == oct(0o600)
-    for name in ("findings.jsonl", "session.har", "mitmdump.log"):
+    for name in ("findings.jsonl", "session.har", "mitmdump.log", "report.html"):
         assert str(out / name) in done.stdout
+    html = (out / "report.html").read_text(encoding="utf-8")  # written by the addon as mitmdump stopped
+    assert oct((out / "report.html").stat().st_mode & 0o777) == oct(0o600)
+    assert "Meta Pixel" in html and "live session" in html and "Ida.Tarbell" not in html
 
 
 def unavailable(reason: str):
