@@ -62,7 +62,7 @@ def per_field(folder: Path) -> float:
         started = time.perf_counter()
         for _ in range(rounds):
             for value in FIELDS:
-                lexicon.find_terms(value)
+                lexicon._find_safely(value, "")  # the scan itself: find_terms would answer repeats from its memo
         best = min(best, time.perf_counter() - started)
     return best / (rounds * len(FIELDS)) * 1e6
 
