@@ -127,6 +127,9 @@ def _wildcard_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), flags | re.S)
 
 
+ROLE_CACHE_ENTRIES = 8192
+
+
 class _RoleTable:
     """Key patterns → roles, with exact keys in a dict and wildcards tried in order."""
 
@@ -142,10 +145,19 @@ class _RoleTable:
                 self._exact.setdefault(self._fold(key), role)
         wild.sort(key=lambda item: item[:2])
         self._wild = tuple((rx, role) for _, _, rx, role in wild)
+        self._known: dict[str, str] = {}  # payload keys repeat endlessly; bounded, keys are the sender's
 
     def lookup(self, key: str) -> str:
         if not key:
             return ""
+        role = self._known.get(key)
+        if role is None:
+            role = self._lookup(key)
+            if len(self._known) < ROLE_CACHE_ENTRIES:
+                self._known[key] = role
+        return role
+
+    def _lookup(self, key: str) -> str:
         candidates = _candidates(self._fold(key))
         for candidate in candidates:
             role = self._exact.get(candidate)

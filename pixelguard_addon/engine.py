@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from .catalog import Catalog, Vendor, load_catalog, patterns_dir
 from .decoders import Limits, decode_request
 from .masking import mask_url
+from .memo import Memo, RecentSet
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
@@ -74,6 +75,9 @@ class Engine:
         # host → session cookie name: hosts seen sending the policy's session cookie on a
         # first-party request; a tracker hit from a page on such a host is from a signed-in page
         self.session_hosts: dict[str, str] = {}
+        # (value, key, role, vendor) → what the field detectors say: they depend on nothing else
+        self._field_memo = Memo()
+        self._known_leaves = RecentSet()
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -111,7 +115,7 @@ class Engine:
             self._remember_session(request, page_host)
             return inspection
         vendor_decoders = inspection.vendor.decoders if inspection.vendor else ()
-        decoded = decode_request(request, self.limits, vendor_decoders)
+        decoded = decode_request(request, self.limits, vendor_decoders, self._known_leaves)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
         return inspection
@@ -138,12 +142,13 @@ class Engine:
         vendor = inspection.vendor
         roles = self._roles(decoded.fields, vendor)
         located: list[tuple[Field | None, Match]] = []
+        vendor_id = vendor.id if vendor else ""
         for item in decoded.fields:
-            if item.container:
-                continue
-            context = FieldContext(role=roles.get(item.steps, ""), vendor_id=vendor.id if vendor else "")
-            for detector in self.field_detectors:
-                located.extend((item, match) for match in detector.detect(item, context))
+            if not item.container:
+                role = roles.get(item.steps, "")
+                matches = self._field_memo.get((item.value, item.key, role, vendor_id), item.value,
+                                               lambda: self._detect_field(item, FieldContext(role, vendor_id)))
+                located.extend((item, match) for match in matches)
         request_context = RequestContext(
             request=request,
             decoded=decoded,
@@ -158,6 +163,9 @@ class Engine:
         for detector in self.request_detectors:
             located.extend(detector.detect_request(request_context))
         return self._merge(request, inspection, page_url, located)
+
+    def _detect_field(self, item: Field, context: FieldContext) -> list[Match]:
+        return [match for detector in self.field_detectors for match in detector.detect(item, context)]
 
     def _roles(self, fields: list[Field], vendor: Vendor | None) -> dict[tuple[str, ...], str]:
         """Each field's role, inherited from the nearest container that has one.

@@ -36,3 +36,19 @@ class Memo:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["entries"])
+
+
+class RecentSet:
+    """A bounded set of keys (cleared when full): "this value was seen and nothing unpacked it"."""
+
+    def __init__(self, entries: int = MEMO_ENTRIES):
+        self.entries = entries
+        self._keys: set[Hashable] = set()
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._keys
+
+    def add(self, key: Hashable) -> None:
+        if len(self._keys) >= self.entries:
+            self._keys.clear()
+        self._keys.add(key)

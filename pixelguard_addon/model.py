@@ -6,6 +6,7 @@ Nothing here imports mitmproxy: the live proxy and the offline scan both build a
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,11 +48,12 @@ class CapturedRequest:
         name = name.lower()
         return [value for key, value in self.headers if key.lower() == name]
 
-    @property
+    # Asked for many times per inspection; the URL never changes (frozen).
+    @functools.cached_property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 

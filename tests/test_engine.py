@@ -194,3 +194,17 @@ def test_reveal_evidence_keeps_the_raw_field_value_truncated():
 ])
 def test_is_first_party_agrees_with_inspect_without_decoding(engine, url):
     assert engine.is_first_party(request(url)) == engine.inspect(request(url)).first_party
+
+
+def test_a_value_seen_again_is_reported_where_it_is_now_and_as_the_role_says():
+    """Field results are remembered per value, key, role and vendor: a repeat in another
+    request, place or vendor is still reported at its own location, with its own role."""
+    engine = Engine(parse_policy(POLICY))
+    meta = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=Lead&cd[reason]=HIV%20test"))
+    again = engine.inspect(request("https://www.facebook.com/tr/?id=2&ev=Lead&cd[reason]=HIV%20test"))
+    segment = engine.inspect(request("https://api.segment.io/v1/t", method="POST",
+                                     body=b'{"properties":{"reason":"HIV test"}}'))
+    as_page = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=Lead&dl=HIV%20test"))
+    assert [f.chain for f in meta.findings] == [f.chain for f in again.findings] == ["query.cd[reason]"]
+    assert [(f.vendor_id, f.chain) for f in segment.findings] == [("segment", "body → json → properties.reason")]
+    assert all(f.rule_id != "PG-PHI-CONDITION" for f in as_page.findings)  # dl is the page URL role

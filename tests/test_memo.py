@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pickle
 
-from pixelguard_addon.memo import MEMO_MAX_TEXT, Memo
+from pixelguard_addon.memo import MEMO_MAX_TEXT, Memo, RecentSet
 
 
 def counting(result):
@@ -59,3 +59,12 @@ def test_pickles_without_its_results():
     assert copy.entries == 7 and b"patient value" not in pickle.dumps(memo)
     compute, calls = counting(["fresh"])
     assert copy.get("k", "t", compute) == ["fresh"] and len(calls) == 1
+
+
+def test_recent_set_is_bounded():
+    recent = RecentSet(entries=2)
+    recent.add("a")
+    recent.add("b")
+    assert "a" in recent and "b" in recent
+    recent.add("c")  # full: starts over
+    assert "c" in recent and "a" not in recent

@@ -8,6 +8,7 @@ sender, Python's recursion limit is not a budget.
 """
 from __future__ import annotations
 
+from ..memo import MEMO_MAX_TEXT, RecentSet
 from ..model import Field
 from .base import Child, ValueDecoder
 from .base64_value import Base64Value
@@ -38,10 +39,13 @@ class Walker:
     on bodies that are not text (see registry.py)."""
 
     def __init__(self, limits: Limits, vendor_values: tuple[ValueDecoder, ...] = (),
-                 vendor_bodies: tuple = ()):
+                 vendor_bodies: tuple = (), known_leaves: RecentSet | None = None):
         self.budget = Budget(limits)
         self.vendor_values = vendor_values
         self.vendor_bodies = vendor_bodies
+        # Values no decoder unpacked, without a note or a decoded byte, in earlier requests:
+        # tracker payloads repeat their plain values (ids, event names) in every beacon.
+        self.known_leaves = known_leaves
 
     @property
     def fields(self) -> list[Field]:
@@ -78,6 +82,22 @@ class Walker:
         return root_unpacked
 
     def _decode(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
+        leaf = None
+        if self.known_leaves is not None and len(node.value) <= MEMO_MAX_TEXT:
+            leaf = (node.value, node.key, node.decoders, self.vendor_values)
+            if leaf in self.known_leaves:
+                return None
+            before = self._side_effects()
+        children = self._unpack(steps, node, level)
+        if children is None and leaf is not None and self._side_effects() == before:
+            self.known_leaves.add(leaf)
+        return children
+
+    def _side_effects(self) -> tuple[int, int, int]:
+        budget = self.budget
+        return len(budget.decoded.partial), len(budget.decoded.undecodable), budget.decoded_bytes
+
+    def _unpack(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
         ctx = Context(steps, self.budget)
         for decoder in self.vendor_values + (node.decoders or VALUE_DECODERS):
             try:

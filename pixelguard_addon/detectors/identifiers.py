@@ -26,7 +26,6 @@ from .base import FieldContext
 from .keys import KeyHints
 from .loading import TomlFile
 from ..masking import MASKERS, mask_hash, mask_text
-from ..memo import Memo
 from .validators import VALIDATORS
 
 MAX_SCAN = 64 * 1024  # characters of one field that are looked at
@@ -312,7 +311,6 @@ class IdentifierDetector:
     def __init__(self, table: IdentifierTable):
         self.table = table
         self._keys: dict[str, tuple[tuple[str, ...], str]] = {}
-        self._memo = Memo()
         # (kind index, kind, pattern) in table order, for each count of digits in a value: most
         # values have few digits, and most patterns need many
         plan = [(index, kind, pattern) for index, kind in enumerate(table.kinds) for pattern in kind.patterns]
@@ -323,11 +321,8 @@ class IdentifierDetector:
             if words else regex.compile("(?!)")
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
-        return self._memo.get((item.key, item.value), item.value, lambda: self._detect_safely(item.key, item.value))
-
-    def _detect_safely(self, key: str, value: str) -> list[Match]:
         try:
-            return self._detect(key, value)
+            return self._detect(item.key, item.value)
         except Exception:  # pragma: no cover - a detector never takes the request down
             return []
 

@@ -5,6 +5,7 @@ from pixelguard_addon.decoders import walker as walker_module
 from pixelguard_addon.decoders.base import Child
 from pixelguard_addon.decoders.limits import Limits
 from pixelguard_addon.decoders.walker import VALUE_DECODERS, Walker
+from pixelguard_addon.memo import RecentSet
 
 from .helpers import decode
 
@@ -50,3 +51,50 @@ def test_final_children_are_not_decoded():
     walker = Walker(Limits())
     walker.walk(Child(("x",), '{"a": 1}', "x", final=True))
     assert [(f.chain, f.container) for f in walker.fields] == [("x", False)]
+
+
+class Counting:
+    """A vendor decoder that unpacks nothing and counts the values offered to it."""
+
+    name = "counting"
+
+    def __init__(self):
+        self.seen = []
+
+    def decode(self, value, key, ctx):
+        self.seen.append(value)
+        return None
+
+
+def walk_all(children, known, vendor=()):
+    walker = Walker(Limits(), vendor, known_leaves=known)
+    for child in children:
+        walker.walk(child)
+    return walker
+
+
+def test_plain_values_seen_before_are_not_offered_to_the_decoders_again():
+    counting, known = Counting(), RecentSet()
+    roots = [Child(("query.ev",), "PageView", "ev"), Child(("query.u",), "https://a.example/x?b=1", "u")]
+    first = walk_all(roots, known, (counting,))
+    offered = len(counting.seen)
+    second = walk_all(roots, known, (counting,))
+    assert [(f.steps, f.value, f.container) for f in second.fields] == \
+           [(f.steps, f.value, f.container) for f in first.fields]
+    # only the URL (a container, unpacked each time) is offered again; its parts and "PageView" are known
+    assert counting.seen[offered:] == ["https://a.example/x?b=1"]
+
+
+def test_a_leaf_is_known_only_with_the_same_decoders():
+    counting, known = Counting(), RecentSet()
+    walk_all([Child(("query.ev",), "PageView", "ev")], known)
+    walk_all([Child(("query.ev",), "PageView", "ev")], known, (counting,))
+    assert counting.seen == ["PageView"]  # a vendor decoder was not asked before: it is now
+
+
+def test_a_value_that_left_a_note_is_never_skipped(monkeypatch):
+    monkeypatch.setattr(walker_module, "VALUE_DECODERS", (Exploding(),) + VALUE_DECODERS)
+    known = RecentSet()
+    for _ in range(2):  # the note comes back on every request, not only the first
+        walker = walk_all([Child(("query.a",), "plain", "a")], known)
+        assert walker.budget.decoded.undecodable == ["query.a: exploding decoder failed (RuntimeError)"]
