@@ -1,9 +1,9 @@
 """What every detector receives and returns.
 
 A field detector looks at one decoded value at a time; a request detector looks at the
-request as a whole (page context). A field detector's answer must depend only on the value,
-its key and its `FieldContext`: the engine remembers it for values it sees again. Both return `Match`es; the engine adds the request,
-vendor and decode chain to make `Finding`s.
+request as a whole (page context). Both return `Match`es; the engine adds the request,
+vendor and decode chain to make `Finding`s. A field detector's answer must depend only on
+the value, its key and its `FieldContext`: the engine remembers it for values it sees again.
 """
 from __future__ import annotations
 

@@ -322,19 +322,19 @@ class IdentifierDetector:
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         try:
-            return self._detect(item.key, item.value)
+            return self._detect(item)
         except Exception:  # pragma: no cover - a detector never takes the request down
             return []
 
-    def _detect(self, key: str, value: str) -> list[Match]:
-        text = value[:MAX_SCAN]
-        if len(text) < (2 if key else 5):  # a first name can be short; it needs its key
+    def _detect(self, item: Field) -> list[Match]:
+        text = item.value[:MAX_SCAN]
+        if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
             return []
         digits = len(text) - len(text.translate(_NO_DIGITS))
         has_at, has_colon = "@" in text or "%" in text, ":" in text
-        if not (has_at or digits or has_colon or key):
+        if not (has_at or digits or has_colon or item.key):
             return []
-        hints, negative = self._key_context(key)
+        hints, negative = self._key_context(item.key)
         scan = _Scan(text, self._context_words)
         matches, done = [], set()
         for index, kind, pattern in self._eligible[min(digits, MAX_MIN_DIGITS)]:
@@ -355,7 +355,7 @@ class IdentifierDetector:
             found = self._first(kind, pattern, scanned, windows, scan, hint)
             if found:
                 done.add(index)  # one match per kind: the first pattern that finds one
-                match = self._match(kind, pattern, found[0], key, hint, found[1], negative)
+                match = self._match(kind, pattern, found[0], item.key, hint, found[1], negative)
                 if match is not None:
                     matches.append(match)
         return matches
