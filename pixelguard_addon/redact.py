@@ -5,10 +5,13 @@
 
 Each finding's decode chain says where its value sits; the whole field at the top of that
 chain goes: a query parameter, a form field, a JSON property (nested objects and list items
-too), an ndjson line's property, a cookie; a Referer is cut to its origin. A value nested
-deeper (JSON in a string, base64, a URL inside a parameter) takes its containing field with
-it: re-encoding an inner layer exactly as the sender did is guesswork, dropping the field is
-not. The body is re-encoded as it came (same Content-Encoding, Content-Length updated).
+too), an ndjson line's property, a cookie; a Referer is cut to its origin. Two layers inside a
+query parameter or form field are written back, so the rest of the field survives: JSON
+(`cd[x]={"a":…}`) and base64 of JSON (Mixpanel `data=`), in the alphabet and padding the
+sender used. A value nested any other way (gzip in base64, a URL inside a parameter, JSON in
+a JSON string) takes its containing field with it: re-encoding such a layer exactly as the
+sender did is guesswork, dropping the field is not. The body is re-encoded as it came (same
+Content-Encoding, Content-Length updated).
 
 Anything else (the page a request came from, the URL path or fragment, multipart bodies,
 encodings we cannot write back) raises `CannotRedact`; the proxy then blocks instead.
@@ -16,11 +19,14 @@ No mitmproxy here.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from .decoders import Limits
 from .decoders.body import charset_of
@@ -82,7 +88,7 @@ def _key_matches(step: str, keys: Iterable[str]) -> set[str]:
 @dataclass
 class _Plan:
     request: CapturedRequest
-    query_keys: set[str] = field(default_factory=set)
+    query_edits: list[list[str]] = field(default_factory=list)  # chains from the parameter on
     cookies: set[str] = field(default_factory=set)
     trim_referer: bool = False
     body_edits: list[list[str]] = field(default_factory=list)
@@ -91,11 +97,7 @@ class _Plan:
     def add(self, steps: list[str]) -> None:
         root = steps[0]
         if root.startswith("query."):
-            keys = _key_matches(root[len("query."):], (_pair_key(piece) for piece in _query_pieces(self.request.url)))
-            if not keys:
-                raise CannotRedact(f"query parameter of {root!r} not found in the URL")
-            self.query_keys |= keys
-            self._removed([root])
+            self.query_edits.append([root[len("query."):], *steps[1:]])
         elif root.startswith("cookie."):
             names = _key_matches(root[len("cookie."):], _cookie_names(self.request.header_values("cookie")))
             if not names:
@@ -128,8 +130,14 @@ class _Plan:
             changes.append(("cookie", _without_cookies(self.request.header_values("cookie"), self.cookies)))
         if self.trim_referer:
             changes.append(("referer", _origin(self.request.header("referer") or "")))
-        return RedactedRequest(_without_query_keys(self.request.url, self.query_keys), body,
-                               self.removed, tuple(changes))
+        url = self.request.url
+        if self.query_edits:
+            base, query, fragment = _split_url(url)
+            pieces, lines = _edit_pairs([piece for piece in query.split("&") if piece], self.query_edits, "query")
+            url = base + ("?" + "&".join(pieces) if pieces else "") + fragment
+            for line in lines:
+                self._removed([line])
+        return RedactedRequest(url, body, self.removed, tuple(changes))
 
 
 # --- URL, cookies, Referer -------------------------------------------------------------
@@ -140,25 +148,71 @@ def _split_url(url: str) -> tuple[str, str, str]:
     return base, query, hash_mark + fragment
 
 
-def _query_pieces(url: str) -> list[str]:
-    return [piece for piece in _split_url(url)[1].split("&") if piece]
-
-
 def _pair_key(piece: str) -> str:
     return unquote_plus(piece.partition("=")[0], errors="replace")
 
 
-def _without_pieces(pieces: list[str], keys: set[str]) -> list[str]:
-    """Pieces of `a=1&b=2` text kept byte for byte, minus those whose key is in `keys`."""
-    return [piece for piece in pieces if not piece or _pair_key(piece) not in keys]
+def _edit_pairs(pieces: list[str], edits: list[list[str]], where: str) -> tuple[list[str], list[str]]:
+    """Pieces of `a=1&b=2` text, kept byte for byte except the fields the chains name (each
+    chain starts at its field: "data(base64)", "json", "[0].x"): a field whose value has layers
+    we can write back is rewritten without the named properties, any other is dropped.
+    Returns the pieces and the removed lines ("query.udff[em]", "form → data(base64) → json → x")."""
+    keys = Counter(_pair_key(piece) for piece in pieces if piece)
+    by_key: dict[str, list[list[str]]] = {}
+    for steps in edits:
+        found = _key_matches(steps[0], keys)
+        if not found:
+            raise CannotRedact(f"{where} field {ARROW.join(steps)!r} not found")
+        for key in found:
+            by_key.setdefault(key, []).append(steps)
+    name = "query." if where == "query" else f"form{ARROW}"
+    rewritten: dict[str, str] = {}
+    removed: list[str] = []
+    for key, key_edits in by_key.items():
+        piece = next(piece for piece in pieces if piece and _pair_key(piece) == key)
+        # A repeated key: which of its values a chain meant is unknown, so they all go.
+        new_value = _rewritten(piece.partition("=")[2], key, key_edits) if keys[key] == 1 else None
+        if new_value is None:
+            removed += list(dict.fromkeys(name + steps[0] for steps in key_edits))
+            continue
+        rewritten[key] = piece.partition("=")[0] + "=" + quote(new_value, safe="")
+        removed += list(dict.fromkeys(name + ARROW.join(steps) for steps in key_edits))
+    kept = [rewritten.get(_pair_key(piece), piece) for piece in pieces
+            if not piece or _pair_key(piece) not in by_key or _pair_key(piece) in rewritten]
+    return kept, removed
 
 
-def _without_query_keys(url: str, keys: set[str]) -> str:
-    if not keys:
-        return url
-    base, query, fragment = _split_url(url)
-    kept = _without_pieces([piece for piece in query.split("&") if piece], keys)
-    return base + ("?" + "&".join(kept) if kept else "") + fragment
+def _rewritten(raw_value: str, key: str, edits: list[list[str]]) -> str | None:
+    """The field's value without the JSON properties the chains name, its layers (JSON, or
+    base64 of JSON) written back as they came; None when that cannot be done safely."""
+    layers = {steps[0][len(key):] if steps[0].startswith(key) else None for steps in edits}
+    if len(layers) != 1 or any(len(steps) < 3 or steps[1] != "json" for steps in edits):
+        return None
+    layer = layers.pop()
+    value = unquote_plus(raw_value, errors="strict") if raw_value else ""
+    try:
+        if layer == "":
+            text, _ = _edit_json(value, [steps[1:] for steps in edits])
+            return text
+        if layer == "(base64)":
+            return _edit_base64_json(value, [steps[1:] for steps in edits])
+    except (CannotRedact, ValueError, binascii.Error):
+        return None
+    return None
+
+
+def _edit_base64_json(value: str, edits: list[list[str]]) -> str:
+    """base64 (or base64url) of JSON, edited and encoded back with the same alphabet and padding."""
+    text = value.strip()
+    if " " in text:  # form decoding turned an unescaped "+" into a space
+        text = text.replace(" ", "+")
+    url_safe = "-" in text or "_" in text
+    altchars = b"-_" if url_safe else None
+    raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=altchars, validate=True)
+    edited, _ = _edit_json(raw.decode("utf-8"), edits)
+    encoded = base64.b64encode(edited.encode("utf-8"), altchars=altchars).decode("ascii")
+    # Only a length that padding would have changed shows a sender that does not pad.
+    return encoded if len(text) % 4 == 0 else encoded.rstrip("=")
 
 
 def _cookie_pieces(headers: list[str]) -> list[tuple[str, str]]:
@@ -257,14 +311,10 @@ def _edit_form(text: str, edits: list[list[str]]) -> tuple[str, list[str]]:
     # The form decoder reads the text stripped; the edges are kept as they were.
     core = text.strip()
     lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-    pieces = core.split("&")
-    keys = {_pair_key(piece) for piece in pieces if piece}
-    drop: set[str] = set()
-    for steps in edits:
-        if len(steps) < 2 or not (found := _key_matches(steps[1], keys)):
-            raise CannotRedact(f"form field {ARROW.join(steps)!r} not found")
-        drop |= found
-    return lead + "&".join(_without_pieces(pieces, drop)) + trail, [f"form{ARROW}{key}" for key in sorted(drop)]
+    if any(len(steps) < 2 for steps in edits):
+        raise CannotRedact("the form as a whole carries the value")
+    pieces, removed = _edit_pairs(core.split("&"), [steps[1:] for steps in edits], "form")
+    return lead + "&".join(pieces) + trail, sorted(removed)
 
 
 def _edit_json(text: str, edits: list[list[str]]) -> tuple[str, list[str]]:

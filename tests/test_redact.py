@@ -1,13 +1,14 @@
+import base64
 import gzip
 import json
 import zlib
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
 from pixelguard_addon.decoders.compression import decompress_bounded
 from pixelguard_addon.engine import Engine
-from pixelguard_addon.model import CapturedRequest
+from pixelguard_addon.model import CapturedRequest, Finding
 from pixelguard_addon.policy import parse_policy
 from pixelguard_addon.redact import CannotRedact, names_step, redact
 
@@ -28,6 +29,13 @@ def engine():
 
 def request(url, body=b"", headers=(), method="POST"):
     return CapturedRequest(method, url, headers=tuple(headers), body=body)
+
+
+def finding(chain):
+    """A finding at `chain`: redact reads only where a finding is."""
+    return Finding(rule_id="PG-PHI-CONDITION", category="condition", severity="high", vendor="t", vendor_id="",
+                   method="GET", url="https://t.example.net/c", host="t.example.net", page_url=None, chain=chain,
+                   evidence="HIV")
 
 
 def redacted_clean(engine, req):
@@ -133,12 +141,60 @@ def test_json_inside_a_string_takes_its_containing_property(engine):
     assert result.removed == ["body → json → payload"]
 
 
-def test_base64_layer_in_a_query_parameter_drops_the_parameter(engine):
-    import base64
-
+def test_base64_json_in_a_query_parameter_is_written_back_without_the_property(engine):
     data = base64.b64encode(json.dumps({"event": "x", "reason": "HIV test"}).encode()).decode()
     result = redacted_clean(engine, request(f"https://api-js.mixpanel.com/track/?data={data}&ip=1", method="GET"))
-    assert result.url == "https://api-js.mixpanel.com/track/?ip=1"
+    query = parse_qsl(urlsplit(result.url).query)
+    assert [key for key, _ in query] == ["data", "ip"]
+    assert base64.b64decode(query[0][1], validate=True) == b'{"event":"x"}'  # padded, as standard base64 is
+    assert result.removed == ["query.data(base64) → json → reason"]
+
+
+def test_mixpanel_form_keeps_its_events_without_the_medication(engine):
+    events = [{"event": "Viewed results", "properties": {"medication": "Truvada", "token": "abc", "mp_lib": "web"}}]
+    data = base64.b64encode(json.dumps(events).encode()).decode()
+    body = f"data={quote(data, safe='')}&verbose=1".encode()
+    req = request("https://api-js.mixpanel.com/track/?ip=1", body,
+                  [("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", str(len(body)))])
+    result = redacted_clean(engine, req)
+    form = dict(parse_qsl(result.body.decode()))
+    assert json.loads(base64.b64decode(form["data"], validate=True)) == \
+        [{"event": "Viewed results", "properties": {"token": "abc", "mp_lib": "web"}}]
+    assert form["verbose"] == "1"
+    assert result.removed == ["body → form → data(base64) → json → [0].properties.medication"]
+    assert ("content-length", str(len(result.body))) in result.header_changes
+
+
+def test_url_safe_unpadded_base64_stays_so():
+    data = base64.urlsafe_b64encode(json.dumps({"p": "?>?>", "reason": "HIV test"}).encode()).decode().rstrip("=")
+    assert "-" in data or "_" in data
+    req = request(f"https://t.example.net/c?d={data}", method="GET")
+    result = redact(req, [finding("query.d(base64) → json → reason")])
+    value = dict(parse_qsl(urlsplit(result.url).query))["d"]
+    assert "=" not in value and "+" not in value and "/" not in value
+    assert json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))) == {"p": "?>?>"}
+
+
+def test_json_in_a_query_parameter_is_written_back_without_the_property(engine):
+    features = quote(json.dumps({"classList": "btn", "innerText": "Book HIV test"}))
+    result = redacted_clean(engine, request(f"https://www.facebook.com/tr/?id=1&ev=Click&cd[buttonFeatures]={features}",
+                                            method="GET"))
+    query = dict(parse_qsl(urlsplit(result.url).query))
+    assert json.loads(query["cd[buttonFeatures]"]) == {"classList": "btn"} and query["ev"] == "Click"
+
+
+@pytest.mark.parametrize("url,chain", [
+    # gzip inside base64: not a layer we write back
+    ("https://t.example.net/c?d=" + base64.b64encode(gzip.compress(b'{"reason":"HIV test"}')).decode(),
+     "query.d(base64)(gzip) → json → reason"),
+    # the same key twice: which value the chain meant is unknown
+    ("https://t.example.net/c?d=%7B%22reason%22%3A1%7D&d=%7B%7D", "query.d → json → reason"),
+    # the chain ends at the parameter itself
+    ("https://t.example.net/c?d=HIV", "query.d"),
+])
+def test_fields_whose_layers_cannot_be_written_back_are_dropped_whole(url, chain):
+    result = redact(request(url, method="GET"), [finding(chain)])
+    assert result.url == "https://t.example.net/c" and result.removed == [chain.split(" → ")[0]]
 
 
 def test_json_key_that_is_itself_the_leak(engine):
