@@ -177,8 +177,13 @@ def _edit_pairs(pieces: list[str], edits: list[list[str]], where: str) -> tuple[
             continue
         rewritten[key] = piece.partition("=")[0] + "=" + quote(new_value, safe="")
         removed += list(dict.fromkeys(name + ARROW.join(steps) for steps in key_edits))
-    kept = [rewritten.get(_pair_key(piece), piece) for piece in pieces
-            if not piece or _pair_key(piece) not in by_key or _pair_key(piece) in rewritten]
+    kept = []
+    for piece in pieces:
+        key = _pair_key(piece) if piece else None
+        if key not in by_key:
+            kept.append(piece)
+        elif key in rewritten:
+            kept.append(rewritten[key])
     return kept, removed
 
 
@@ -189,8 +194,8 @@ def _rewritten(raw_value: str, key: str, edits: list[list[str]]) -> str | None:
     if len(layers) != 1 or any(len(steps) < 3 or steps[1] != "json" for steps in edits):
         return None
     layer = layers.pop()
-    value = unquote_plus(raw_value, errors="strict") if raw_value else ""
     try:
+        value = unquote_plus(raw_value, errors="strict")  # escapes that are not UTF-8: drop the field
         if layer == "":
             text, _ = _edit_json(value, [steps[1:] for steps in edits])
             return text

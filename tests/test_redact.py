@@ -292,3 +292,9 @@ def test_redacted_url_keeps_scheme_host_and_path(engine):
 ])
 def test_names_step(step, name, expected):
     assert names_step(step, name) is expected
+
+
+def test_a_parameter_whose_escapes_are_not_utf8_is_dropped_not_a_failure():
+    result = redact(request("https://t.example.net/c?d=%7B%22reason%22%3A%22%FF%22%7D&k=1", method="GET"),
+                    [finding("query.d → json → reason")])
+    assert result.url == "https://t.example.net/c?k=1" and result.removed == ["query.d"]
