@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from pixelguard_addon.demo.proxy_process import interrupt
 
 ROOT = Path(__file__).resolve().parent.parent
 SDK_DIR = ROOT / "scripts" / "sdk-fixtures"
@@ -213,11 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                 for sdk in chosen:
                     write_fixture(sdk, run_sdk(playwright, port, sdk))
         finally:
-            proxy.send_signal(signal.SIGINT)
-            try:
-                proxy.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proxy.kill()
+            interrupt(proxy, timeout=10)
     return 0
 
 

@@ -6,7 +6,6 @@ live proxy must not share a process with the taddons tests.
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from mitmproxy.test import taddons, tflow
 
 import pixelguard_addon
 from pixelguard_addon.commands.addon_path import shim_path
+from pixelguard_addon.demo.proxy_process import interrupt
 from pixelguard_addon.report.jsonl import read_jsonl
 
 LISTENING = re.compile(r"HTTP\(S\) proxy listening at 127\.0\.0\.1:(\d+)")
@@ -115,12 +115,7 @@ def test_real_mitmdump_blocks_the_tracker_and_forwards_first_party(tmp_path, fir
         assert _Recorder.seen == ["/appointments?reason=HIV%20test"]
         assert [f.rule_id for f in read_jsonl(report)] == ["PG-PHI-CONDITION"]  # streamed, before exit
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        interrupt(process, timeout=20)
     text = log.read_text(errors="replace")
     assert process.returncode == 0, text
     assert "pixelguard: mode=block (from pixelguard_mode)" in text

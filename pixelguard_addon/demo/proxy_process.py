@@ -91,22 +91,26 @@ class ProxyProcess:
 
     def stop(self, timeout: float = 15.0) -> int | None:
         """Ctrl-C, as a user would: mitmdump runs its addons' `done` hooks (reports are flushed)."""
-        if self._process is None:
-            return None
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGINT)
-            try:
-                self._process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        return self._process.returncode
+        return None if self._process is None else interrupt(self._process, timeout)
 
     def __enter__(self) -> "ProxyProcess":
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def interrupt(process: subprocess.Popen, timeout: float = 15.0) -> int:
+    """Stop `process` with Ctrl-C (mitmdump then runs its addons' `done` hooks), killing it if
+    it has not exited within `timeout` seconds. Returns its exit code."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def _option_text(value: OptionValue) -> str:

@@ -1,6 +1,5 @@
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import pixelguard_addon
 from pixelguard_addon.cli import build_parser, main
 from pixelguard_addon.commands.addon_path import shim_path
 from pixelguard_addon.commands.proxy import mitmproxy_args
+from pixelguard_addon.demo.proxy_process import interrupt
 
 
 @pytest.fixture
@@ -107,8 +107,7 @@ def test_proxy_command_starts_a_real_mitmdump_and_prints_the_summary_at_exit(tmp
         while "pixelguard: mode=" not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+        interrupt(process, timeout=20)
     text = log.read_text()
     assert process.returncode == 0, text
     assert re.search(r"HTTP\(S\) proxy listening at 127\.0\.0\.1:\d+", text)
