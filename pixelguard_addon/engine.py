@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .catalog import Catalog, Vendor, load_catalog, patterns_dir
 from .decoders import Limits, decode_request
 from .masking import mask_url
-from .memo import Memo, RecentSet
+from .memo import Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
@@ -77,7 +77,8 @@ class Engine:
         self.session_hosts: dict[str, str] = {}
         # (value, key, role, vendor) → what the field detectors say: they depend on nothing else
         self._field_memo = Memo()
-        self._known_leaves = RecentSet()
+        self._seen_values = RecentMap()
+        self._profiled = RecentMap()  # (match, authenticated, identifier) → the profile's verdict
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -115,7 +116,7 @@ class Engine:
             self._remember_session(request, page_host)
             return inspection
         vendor_decoders = inspection.vendor.decoders if inspection.vendor else ()
-        decoded = decode_request(request, self.limits, vendor_decoders, self._known_leaves)
+        decoded = decode_request(request, self.limits, vendor_decoders, self._seen_values)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
         return inspection
@@ -228,7 +229,15 @@ class Engine:
         authenticated = "context:authenticated-page" in categories
         identifier = any(category.startswith(IDENTIFYING) for category in categories)
         for key, (chain, match, terms) in best.items():
-            best[key] = (chain, self.profile.apply(match, authenticated, identifier), terms)
+            best[key] = (chain, self._profile_applied(match, authenticated, identifier), terms)
+
+    def _profile_applied(self, match: Match, authenticated: bool, identifier: bool) -> Match:
+        memo_key = (match, authenticated, identifier)
+        applied = self._profiled.get(memo_key)
+        if applied is None:
+            applied = self.profile.apply(match, authenticated, identifier)
+            self._profiled.put(memo_key, applied)
+        return applied
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

@@ -8,7 +8,7 @@ expects, it falls back to `mask_text`, which shows at most two characters.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 DOT = "•"
 HIDDEN = DOT * 3
@@ -105,15 +105,21 @@ def mask_url(url: str) -> str:
     """Keep scheme, host and path (the path is the point of a page-context finding); mask query values."""
     try:
         parts = urlsplit(url.strip())
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
     except ValueError:
         return "<unparseable URL>"
     if not parts.netloc and not parts.path.startswith("/"):
         return mask_text(url)  # not a URL: nothing in it is known to be safe to show
-    query = "&".join(f"{key}={HIDDEN}" if value else key for key, value in pairs)
+    # Read as parse_qsl(keep_blank_values=True) would, without decoding the values it hides.
+    query = "&".join(_masked_pair(piece) for piece in parts.query.split("&") if piece)
     fragment = HIDDEN if parts.fragment else ""
     path = _LONG_NUMBER.sub(HIDDEN, _MATRIX_VALUE.sub(rf"\1{HIDDEN}", parts.path))
     return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))
+
+
+def _masked_pair(piece: str) -> str:
+    key, _, value = piece.partition("=")
+    key = unquote_plus(key, errors="replace")
+    return f"{key}={HIDDEN}" if value else key
 
 
 _LONG_NUMBER = re.compile(r"\d{4,}")  # patient, account and order ids in paths

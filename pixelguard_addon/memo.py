@@ -38,17 +38,26 @@ class Memo:
         self.__init__(state["entries"])
 
 
-class RecentSet:
-    """A bounded set of keys (cleared when full): "this value was seen and nothing unpacked it"."""
+class RecentMap:
+    """A bounded dict (cleared when full), never pickled: "this value decoded to these fields"."""
 
     def __init__(self, entries: int = MEMO_ENTRIES):
         self.entries = entries
-        self._keys: set[Hashable] = set()
+        self._items: dict[Hashable, object] = {}
 
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._keys
+    def get(self, key: Hashable) -> object | None:
+        return self._items.get(key)
 
-    def add(self, key: Hashable) -> None:
-        if len(self._keys) >= self.entries:
-            self._keys.clear()
-        self._keys.add(key)
+    def put(self, key: Hashable, item: object) -> None:
+        if len(self._items) >= self.entries:
+            self._items.clear()
+        self._items[key] = item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getstate__(self) -> dict:
+        return {"entries": self.entries}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["entries"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -58,8 +58,7 @@ class CapturedRequest:
         return urlsplit(self.url).path or "/"
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One value a request carries, with the chain of decoding steps that reached it.
 
     `steps` renders as the decode chain: ("query.dl", "url.path") → "query.dl → url.path".
@@ -68,6 +67,8 @@ class Field:
     `key` is the innermost key name (for key-context scoring and field roles).
     `container` is True when a decoder unpacked this value into child fields: detectors
     scan the children, not the container, so one leak is not reported twice.
+    A NamedTuple, not a dataclass: a request yields dozens of fields, and building a frozen
+    dataclass costs twice as much.
     """
 
     steps: tuple[str, ...]

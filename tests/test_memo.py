@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pickle
 
-from pixelguard_addon.memo import MEMO_MAX_TEXT, Memo, RecentSet
+from pixelguard_addon.memo import MEMO_MAX_TEXT, Memo, RecentMap
 
 
 def counting(result):
@@ -61,10 +61,12 @@ def test_pickles_without_its_results():
     assert copy.get("k", "t", compute) == ["fresh"] and len(calls) == 1
 
 
-def test_recent_set_is_bounded():
-    recent = RecentSet(entries=2)
-    recent.add("a")
-    recent.add("b")
-    assert "a" in recent and "b" in recent
-    recent.add("c")  # full: starts over
-    assert "c" in recent and "a" not in recent
+def test_recent_map_is_bounded_and_pickles_empty():
+    recent = RecentMap(entries=2)
+    recent.put("a", 1)
+    recent.put("b", 2)
+    assert recent.get("a") == 1 and recent.get("b") == 2
+    recent.put("c", 3)  # full: starts over
+    assert recent.get("c") == 3 and recent.get("a") is None
+    copy = pickle.loads(pickle.dumps(recent))
+    assert copy.entries == 2 and len(copy) == 0

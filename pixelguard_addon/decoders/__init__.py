@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from ..memo import RecentSet
+from ..memo import RecentMap
 from ..model import CapturedRequest, Decoded
 from .body import walk_body
 from .headers import header_roots
@@ -43,13 +43,13 @@ REQUEST_PARTS: tuple[tuple[str, Callable[[CapturedRequest, Walker], None]], ...]
 
 
 def decode_request(request: CapturedRequest, limits: Limits = Limits(), decoders: Iterable[str] = (),
-                   known_leaves: RecentSet | None = None) -> Decoded:
+                   seen: RecentMap | None = None) -> Decoded:
     """Every field of `request`, with notes on what was only partly read or not readable.
 
     `decoders`: the vendor's decoder names from the catalog; vendor-only ones run as well.
-    `known_leaves`: kept by the caller across requests, so plain values seen before are not
-    offered to every decoder again."""
-    walker = Walker(limits, *vendor_decoders(decoders), known_leaves=known_leaves)
+    `seen`: kept by the caller across requests, so values seen before are not decoded again
+    (see `Walker`)."""
+    walker = Walker(limits, *vendor_decoders(decoders), seen=seen)
     if not request.body_complete:
         # Whatever the body shows, the part the capture lost may hold the leak.
         walker.budget.partial("body incomplete in capture")

@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .limits import Context
 
 
-@dataclass(frozen=True)
-class Child:
+class Child(NamedTuple):
     """A value a decoder found inside another one.
 
     `steps` are appended to the parent's steps: ("json", "properties.reason"), ("(base64)",),
     ("url.query.q",). `final` children are yielded as they are and never decoded further
     (JSON numbers and booleans, object keys). `decoders`, when set, replaces the walker's
     usual value decoders for this one value: a body or an ndjson line is read by format
-    (JSON, then a loose form), not as an arbitrary string.
+    (JSON, then a loose form), not as an arbitrary string. A NamedTuple for the same reason
+    as `model.Field`.
     """
 
     steps: tuple[str, ...]

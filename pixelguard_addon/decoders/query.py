@@ -6,15 +6,13 @@ percent escapes must all survive without an exception or a `max_num_fields` erro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import unquote, unquote_plus
 
 from .base import Child
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     key: str
     value: str
     has_value: bool  # False for a bare `?flag`: the key itself is the data
@@ -38,10 +36,15 @@ def read_pairs(text: str, limit: int | None = None) -> tuple[list[Pair], bool]:
         if limit is not None and len(pairs) >= limit:
             return pairs, True
         raw_key, has_value, raw_value = piece.partition("=")
-        key = unquote_plus(raw_key, errors="replace")
-        value = unquote_plus(raw_value, errors="replace")
-        pairs.append(Pair(key, value, bool(has_value)))
+        pairs.append(Pair(form_unquote(raw_key), form_unquote(raw_value), bool(has_value)))
     return pairs, False
+
+
+def form_unquote(text: str) -> str:
+    """unquote_plus, never raising; most keys and values have nothing to decode."""
+    if "%" not in text:
+        return text.replace("+", " ") if "+" in text else text
+    return unquote_plus(text, errors="replace")
 
 
 def split_lazily(text: str, separator: str) -> Iterator[str]:

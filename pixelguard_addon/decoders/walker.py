@@ -8,7 +8,7 @@ sender, Python's recursion limit is not a budget.
 """
 from __future__ import annotations
 
-from ..memo import MEMO_MAX_TEXT, RecentSet
+from ..memo import MEMO_MAX_TEXT, RecentMap
 from ..model import Field
 from .base import Child, ValueDecoder
 from .base64_value import Base64Value
@@ -39,13 +39,14 @@ class Walker:
     on bodies that are not text (see registry.py)."""
 
     def __init__(self, limits: Limits, vendor_values: tuple[ValueDecoder, ...] = (),
-                 vendor_bodies: tuple = (), known_leaves: RecentSet | None = None):
+                 vendor_bodies: tuple = (), seen: RecentMap | None = None):
         self.budget = Budget(limits)
         self.vendor_values = vendor_values
         self.vendor_bodies = vendor_bodies
-        # Values no decoder unpacked, without a note or a decoded byte, in earlier requests:
-        # tracker payloads repeat their plain values (ids, event names) in every beacon.
-        self.known_leaves = known_leaves
+        # What values walked in earlier requests decoded to, by (value, key, decoders, depth):
+        # tracker payloads repeat the same page URL, ids and event names in every beacon.
+        # Only walks that left no note are kept, so a replay is exactly what a walk would do.
+        self.seen = seen
 
     @property
     def fields(self) -> list[Field]:
@@ -68,34 +69,62 @@ class Walker:
         Returns whether the root itself was unpacked (callers use it to tell "a JSON body"
         from "a body that claimed to be JSON but is not").
         """
-        stack: list[tuple[tuple[str, ...], Child, int]] = [(root.steps, root, depth)]
+        stack: list[tuple] = [(root.steps, root, depth)]
         root_unpacked = False
         while stack:
-            steps, node, level = stack.pop()
-            children = None if node.final else self._decode(steps, node, level)
+            entry = stack.pop()
+            if len(entry) == 4:  # every field below a remembered value has been yielded
+                self._remember(*entry)
+                continue
+            steps, node, level = entry
+            memo_key = None if node.final else self._memo_key(node, level)
+            if memo_key is not None:
+                replayed = self._replay(memo_key, steps)
+                if replayed is not None:
+                    root_unpacked = replayed if node is root else root_unpacked
+                    continue
+                mark = (memo_key, steps, len(self.fields), self._notes())
+            children = None if node.final else self._unpack(steps, node, level)
             if not self.emit(steps, node.value, node.key, container=children is not None):
                 return root_unpacked
             if node is root:
                 root_unpacked = children is not None
+            if memo_key is not None:
+                stack.append(mark)
             for child in reversed(children or ()):
                 stack.append((steps + child.steps, child, level + 1))
         return root_unpacked
 
-    def _decode(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
-        leaf = None
-        if self.known_leaves is not None and len(node.value) <= MEMO_MAX_TEXT:
-            leaf = (node.value, node.key, node.decoders, self.vendor_values)
-            if leaf in self.known_leaves:
-                return None
-            before = self._side_effects()
-        children = self._unpack(steps, node, level)
-        if children is None and leaf is not None and self._side_effects() == before:
-            self.known_leaves.add(leaf)
-        return children
+    def _memo_key(self, node: Child, level: int) -> tuple | None:
+        if self.seen is None or len(node.value) > MEMO_MAX_TEXT:
+            return None
+        return node.value, node.key, node.decoders, self.vendor_values, level
 
-    def _side_effects(self) -> tuple[int, int, int]:
+    def _notes(self) -> tuple[int, int, int]:
+        decoded = self.budget.decoded
+        return len(decoded.partial), len(decoded.undecodable), self.budget.decoded_bytes
+
+    def _remember(self, memo_key: tuple, steps: tuple[str, ...], start: int, before: tuple[int, int, int]) -> None:
+        after = self._notes()
+        if after[:2] != before[:2] or self.budget.exhausted:
+            return  # a walk that left a note must leave it again: never replayed
+        cut = len(steps)
+        fields = tuple((item.steps[cut:], item.value, item.key, item.container) for item in self.fields[start:])
+        self.seen.put(memo_key, (fields, after[2] - before[2]))
+
+    def _replay(self, memo_key: tuple, steps: tuple[str, ...]) -> bool | None:
+        """Yield what the value decoded to last time; None when it is not known (or would not
+        fit in what is left of the budget: then the walk itself says what was cut)."""
+        found = self.seen.get(memo_key)
+        if found is None:
+            return None
+        fields, decoded_bytes = found
         budget = self.budget
-        return len(budget.decoded.partial), len(budget.decoded.undecodable), budget.decoded_bytes
+        if len(fields) >= budget.fields_left or decoded_bytes > budget.bytes_left:
+            return None
+        budget.decoded_bytes += decoded_bytes
+        self.fields.extend(Field(steps + tail, value, key, container) for tail, value, key, container in fields)
+        return fields[0][3]
 
     def _unpack(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
         ctx = Context(steps, self.budget)

@@ -5,7 +5,7 @@ from pixelguard_addon.decoders import walker as walker_module
 from pixelguard_addon.decoders.base import Child
 from pixelguard_addon.decoders.limits import Limits
 from pixelguard_addon.decoders.walker import VALUE_DECODERS, Walker
-from pixelguard_addon.memo import RecentSet
+from pixelguard_addon.memo import RecentMap
 
 from .helpers import decode
 
@@ -66,27 +66,46 @@ class Counting:
         return None
 
 
-def walk_all(children, known, vendor=()):
-    walker = Walker(Limits(), vendor, known_leaves=known)
+def walk_all(children, known, vendor=(), limits=Limits(), depth=0):
+    walker = Walker(limits, vendor, seen=known)
     for child in children:
-        walker.walk(child)
+        walker.walk(child, depth)
     return walker
 
 
-def test_plain_values_seen_before_are_not_offered_to_the_decoders_again():
-    counting, known = Counting(), RecentSet()
-    roots = [Child(("query.ev",), "PageView", "ev"), Child(("query.u",), "https://a.example/x?b=1", "u")]
+def test_values_seen_before_are_replayed_not_decoded_again():
+    counting, known = Counting(), RecentMap()
+    roots = [Child(("query.ev",), "PageView", "ev"), Child(("query.u",), "https://a.example/x?b=1", "u"),
+             Child(("query.cd",), '{"title": "Home", "n": {"u": "https://b.example/y"}}', "cd")]
     first = walk_all(roots, known, (counting,))
     offered = len(counting.seen)
     second = walk_all(roots, known, (counting,))
-    assert [(f.steps, f.value, f.container) for f in second.fields] == \
-           [(f.steps, f.value, f.container) for f in first.fields]
-    # only the URL (a container, unpacked each time) is offered again; its parts and "PageView" are known
-    assert counting.seen[offered:] == ["https://a.example/x?b=1"]
+    assert second.fields == first.fields
+    assert counting.seen[offered:] == []  # the URL, the JSON and everything inside them were remembered
+    # under other steps, the same value yields the same fields under those steps
+    moved = walk_all([Child(("body", "json", "u"), "https://a.example/x?b=1", "u")], known, (counting,))
+    assert [f.chain for f in moved.fields] == ["body → json → u", "body → json → u → url.host",
+                                               "body → json → u → url.path", "body → json → u → url.query.b"]
+    assert counting.seen[offered:] == []
+
+
+def test_a_replay_keeps_the_depth_limit():
+    known, url = RecentMap(), Child(("query.u",), "https://a.example/x?b=1", "u")
+    walk_all([url], known)  # remembered at depth 0, where the URL may be unpacked
+    deep = walk_all([url], known, limits=Limits(max_depth=3), depth=3)
+    assert [f.container for f in deep.fields] == [False] and deep.budget.decoded.partial
+
+
+def test_a_replay_keeps_the_field_limit():
+    known = RecentMap()
+    value = Child(("query.cd",), '{"a": "1", "b": "2", "c": "3"}', "cd")
+    walk_all([value], known)
+    cut = walk_all([value], known, limits=Limits(max_fields=2))
+    assert len(cut.fields) == 2 and cut.budget.decoded.partial == ["field limit at query.cd → json → b"]
 
 
 def test_a_leaf_is_known_only_with_the_same_decoders():
-    counting, known = Counting(), RecentSet()
+    counting, known = Counting(), RecentMap()
     walk_all([Child(("query.ev",), "PageView", "ev")], known)
     walk_all([Child(("query.ev",), "PageView", "ev")], known, (counting,))
     assert counting.seen == ["PageView"]  # a vendor decoder was not asked before: it is now
@@ -94,7 +113,7 @@ def test_a_leaf_is_known_only_with_the_same_decoders():
 
 def test_a_value_that_left_a_note_is_never_skipped(monkeypatch):
     monkeypatch.setattr(walker_module, "VALUE_DECODERS", (Exploding(),) + VALUE_DECODERS)
-    known = RecentSet()
+    known = RecentMap()
     for _ in range(2):  # the note comes back on every request, not only the first
         walker = walk_all([Child(("query.a",), "plain", "a")], known)
         assert walker.budget.decoded.undecodable == ["query.a: exploding decoder failed (RuntimeError)"]
