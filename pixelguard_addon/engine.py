@@ -79,6 +79,7 @@ class Engine:
         self._field_memo = Memo()
         self._seen_values = RecentMap()
         self._profiled = RecentMap()  # (match, authenticated, identifier) → the profile's verdict
+        self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -175,13 +176,21 @@ class Engine:
         rule reports them, so the condition rule must not report them a second time.
         """
         roles: dict[tuple[str, ...], str] = {}
+        vendor_id = vendor.id if vendor is not None else ""
         for item in fields:
-            role = self.catalog.role_of(item.key, vendor) if item.key else ""
+            role = self._key_role(item.key, vendor, vendor_id) if item.key else ""
             if not role:
                 role = _inherited_role(item.steps, roles)
             if role:
                 roles[item.steps] = role
         return roles
+
+    def _key_role(self, key: str, vendor: Vendor | None, vendor_id: str) -> str:
+        role = self._key_roles.get((key, vendor_id))
+        if role is None:
+            role = self.catalog.role_of(key, vendor)
+            self._key_roles.put((key, vendor_id), role)
+        return role
 
     def _merge(self, request: CapturedRequest, inspection: Inspection, page_url: str | None,
                located: list[tuple[Field | None, Match]]) -> list[Finding]:

@@ -38,15 +38,18 @@ class CapturedRequest:
     timestamp: float | None = None
 
     def header(self, name: str) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
+        values = self._headers_by_name.get(name.lower())
+        return values[0] if values else None
 
     def header_values(self, name: str) -> list[str]:
-        name = name.lower()
-        return [value for key, value in self.headers if key.lower() == name]
+        return list(self._headers_by_name.get(name.lower(), ()))
+
+    @functools.cached_property
+    def _headers_by_name(self) -> dict[str, tuple[str, ...]]:
+        by_name: dict[str, list[str]] = {}
+        for key, value in self.headers:
+            by_name.setdefault(key.lower(), []).append(value)
+        return {key: tuple(values) for key, values in by_name.items()}
 
     # Asked for many times per inspection; the URL never changes (frozen).
     @functools.cached_property

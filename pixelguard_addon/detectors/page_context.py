@@ -63,6 +63,7 @@ class PageContextDetector:
         self.page_kinds = page_kinds
         self.own_sites = declared_sites(policy.first_party)
         self._url_memo = Memo()
+        self._title_memo = Memo()
 
     def detect_request(self, context: RequestContext) -> list[tuple[Field | None, Match]]:
         try:
@@ -82,14 +83,18 @@ class PageContextDetector:
                     yield item, match
         for item, title in context.titles:
             title = title[:MAX_TITLE]
-            hit = self._first(self.lexicon.find_terms(title))
-            if hit and ("context:health-page", id(item)) not in done:
-                done.add(("context:health-page", id(item)))
-                yield item, self._health(hit, "page title", _title_evidence(hit, title))
-            entry = self._entry_kind(title, hit is not None, own_site=False)
-            if entry and ("context:entry-page", id(item)) not in done:
-                done.add(("context:entry-page", id(item)))
-                yield item, self._entry(entry, "page title", "title: " + entry[1])
+            for match in self._title_memo.get(title, title, lambda: self._title_matches(title)):
+                if (match.category, id(item)) not in done:
+                    done.add((match.category, id(item)))
+                    yield item, match
+
+    def _title_matches(self, title: str) -> Iterator[Match]:
+        hit = self._first(self.lexicon.find_terms(title))
+        if hit:
+            yield self._health(hit, "page title", _title_evidence(hit, title))
+        entry = self._entry_kind(title, hit is not None, own_site=False)
+        if entry:
+            yield self._entry(entry, "page title", "title: " + entry[1])
 
     def _url_matches_memo(self, url: str, session_hosts: dict[str, str]) -> list[Match]:
         # The engine only ever adds hosts to session_hosts, so their count tells its states apart.

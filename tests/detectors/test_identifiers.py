@@ -5,6 +5,7 @@ import time
 import pytest
 
 from pixelguard_addon.detectors.identifiers import (
+    _Scan,
     HashedIdentifierDetector,
     IdentifierDetector,
     load_identifiers,
@@ -356,3 +357,55 @@ def test_wrong_schema_version(tmp_path):
 
 def test_shipped_file_loads_from_patterns():
     assert (PATTERNS / "identifiers.toml").is_file()
+
+
+def corpus_values():
+    """Every leaf value of the bundled captures and fixtures, plus the table cases above."""
+    from pathlib import Path
+
+    from pixelguard_addon.capture import read_capture
+    from pixelguard_addon.decoders import decode_request
+
+    root = Path(__file__).resolve().parents[2]
+    values = set()
+    for path in sorted(root.glob("tests/data/**/*.har")) + sorted(root.glob("pixelguard_addon/demo/*.har")):
+        try:
+            for request in read_capture(str(path)):
+                values.update((f.value, f.key) for f in decode_request(request).fields if not f.container)
+        except Exception:  # deliberately broken captures are other tests' business
+            continue
+    return sorted(values)
+
+
+def test_the_joined_shortcut_finds_exactly_what_the_pattern_loop_finds(identifier_table, monkeypatch):
+    fast = IdentifierDetector(identifier_table)
+    slow = IdentifierDetector(identifier_table)
+    monkeypatch.setattr(slow, "_only_keyed_can_match", lambda *args: False)
+    extra = ["call (212) 555-0143", "ssn 123-45-6789", "dob 1980-02-29", "zip 02139", "12 Main Street",
+             "4539 1488 0343 6467", "NPI 1245319599", "AB1234563", "8.8.8.8", "1EG4-TE5-MK73", "x 1 y"]
+    cases = corpus_values() + [(value, key) for value in extra for key in ("", "phone", "note", "ts")]
+    assert len(cases) > 500
+    shortcut_taken = 0
+    for value, key in cases:
+        item = field(value, key)
+        expected = slow.detect(item, ctx())
+        assert fast.detect(item, ctx()) == expected, (value, key)
+        digits = sum(ch in "0123456789" for ch in value)
+        scan = _Scan(value, fast._context_words)
+        shortcut_taken += fast._only_keyed_can_match(value, digits, bool({"@", "%", ":"} & set(value)), scan)
+    assert shortcut_taken > len(cases) // 2  # the shortcut is what most values take
+
+
+def test_patterns_only_regex_reads_are_joined_with_regex():
+    import re
+
+    import regex
+
+    from pixelguard_addon.detectors.identifiers import PatternSpec, _any_of
+
+    plain = PatternSpec("p", regex.compile(r"(?<!\d)\d{3}-\d{4}"), False, "digits")
+    variable = PatternSpec("v", regex.compile(r"(?<=ab+)\d\d"), False, "digits")
+    assert isinstance(_any_of([plain]), re.Pattern)
+    joined = _any_of([plain, variable])
+    assert not isinstance(joined, re.Pattern) and joined.search("abbb12") and joined.search("555-0143")
+    assert _any_of([]) is None
