@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .catalog import Catalog, Vendor, load_catalog, patterns_dir
 from .decoders import Limits, decode_request
 from .masking import mask_url
-from .memo import Memo, RecentMap
+from .memo import MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
@@ -79,7 +79,8 @@ class Engine:
         self._field_memo = Memo()
         self._seen_values = RecentMap()
         self._profiled = RecentMap()  # (match, authenticated, identifier) → the profile's verdict
-        self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
+        self._key_roles = RecentMap()
+        self._masked_pages = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -145,12 +146,16 @@ class Engine:
         roles = self._roles(decoded.fields, vendor)
         located: list[tuple[Field | None, Match]] = []
         vendor_id = vendor.id if vendor else ""
+        memo = self._field_memo
         for item in decoded.fields:
             if not item.container:
                 role = roles.get(item.steps, "")
-                matches = self._field_memo.get((item.value, item.key, role, vendor_id), item.value,
-                                               lambda: self._detect_field(item, FieldContext(role, vendor_id)))
-                located.extend((item, match) for match in matches)
+                memo_key = (item.value, item.key, role, vendor_id)
+                matches = memo.lookup(memo_key)
+                if matches is None:
+                    matches = memo.store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
+                for match in matches:
+                    located.append((item, match))
         request_context = RequestContext(
             request=request,
             decoded=decoded,
@@ -179,11 +184,20 @@ class Engine:
         vendor_id = vendor.id if vendor is not None else ""
         for item in fields:
             role = self._key_role(item.key, vendor, vendor_id) if item.key else ""
-            if not role:
+            if not role and roles and len(item.steps) > 1:
                 role = _inherited_role(item.steps, roles)
             if role:
                 roles[item.steps] = role
         return roles
+
+    def _masked_page(self, page_url: str) -> str:
+        """mask_url for page URLs, which repeat on every beacon of a page view."""
+        masked = self._masked_pages.get(page_url)
+        if masked is None:
+            masked = mask_url(page_url)
+            if len(page_url) <= MEMO_MAX_TEXT:
+                self._masked_pages.put(page_url, masked)
+        return masked
 
     def _key_role(self, key: str, vendor: Vendor | None, vendor_id: str) -> str:
         role = self._key_roles.get((key, vendor_id))
@@ -214,7 +228,7 @@ class Engine:
         vendor = inspection.vendor
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
         # Masked once per request, not per finding: masking parses the whole query string.
-        url, page = mask_url(request.url), (mask_url(page_url) if page_url else None)
+        url, page = mask_url(request.url), (self._masked_page(page_url) if page_url else None)
         findings = [
             Finding(
                 rule_id=match.rule_id, category=match.category, severity=match.severity,

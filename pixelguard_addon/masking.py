@@ -118,7 +118,8 @@ def mask_url(url: str) -> str:
 
 def _masked_pair(piece: str) -> str:
     key, _, value = piece.partition("=")
-    key = unquote_plus(key, errors="replace")
+    if "%" in key or "+" in key:
+        key = unquote_plus(key, errors="replace")
     return f"{key}={HIDDEN}" if value else key
 
 

@@ -7,7 +7,7 @@ full, so memory stays flat on a long session) and never pickled with the object 
 """
 from __future__ import annotations
 
-from typing import Callable, Hashable, TypeVar
+from typing import Callable, Hashable, Iterable, TypeVar
 
 T = TypeVar("T")
 
@@ -22,14 +22,23 @@ class Memo:
 
     def get(self, key: Hashable, text: str, compute: Callable[[], list[T]]) -> list[T]:
         """`compute()`'s result for `key`, remembered when `text` (what the key stands for) is short."""
-        if len(text) > MEMO_MAX_TEXT:
-            return list(compute())
-        found = self._results.get(key)
+        found = self.lookup(key)
         if found is None:
+            found = self.store(key, text, compute())
+        return list(found)  # callers may extend what they get
+
+    def lookup(self, key: Hashable) -> tuple | None:
+        """The remembered result for `key` (a tuple), or None: for loops too hot for `get`."""
+        return self._results.get(key)
+
+    def store(self, key: Hashable, text: str, result: Iterable[T]) -> tuple[T, ...]:
+        """Remember `result` for `key` when `text` is short; returns it as a tuple either way."""
+        found = tuple(result)
+        if len(text) <= MEMO_MAX_TEXT:
             if len(self._results) >= self.entries:
                 self._results.clear()
-            found = self._results[key] = tuple(compute())
-        return list(found)  # callers may extend what they get
+            self._results[key] = found
+        return found
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries}

@@ -108,9 +108,9 @@ class Walker:
         after = self._notes()
         if after[:2] != before[:2] or self.budget.exhausted:
             return  # a walk that left a note must leave it again: never replayed
-        cut = len(steps)
-        fields = tuple((item.steps[cut:], item.value, item.key, item.container) for item in self.fields[start:])
-        self.seen.put(memo_key, (fields, after[2] - before[2]))
+        # Kept as the fields themselves (immutable), with the steps they were found under: the
+        # same value usually comes back under the same steps, and then they are reused as they are.
+        self.seen.put(memo_key, (steps, tuple(self.fields[start:]), after[2] - before[2]))
 
     def _replay(self, memo_key: tuple, steps: tuple[str, ...]) -> bool | None:
         """Yield what the value decoded to last time; None when it is not known (or would not
@@ -118,13 +118,17 @@ class Walker:
         found = self.seen.get(memo_key)
         if found is None:
             return None
-        fields, decoded_bytes = found
+        first_steps, fields, decoded_bytes = found
         budget = self.budget
         if len(fields) >= budget.fields_left or decoded_bytes > budget.bytes_left:
             return None
         budget.decoded_bytes += decoded_bytes
-        self.fields.extend(Field(steps + tail, value, key, container) for tail, value, key, container in fields)
-        return fields[0][3]
+        if steps == first_steps:
+            self.fields.extend(fields)
+        else:
+            cut = len(first_steps)
+            self.fields.extend(Field(steps + item.steps[cut:], item.value, item.key, item.container) for item in fields)
+        return fields[0].container
 
     def _unpack(self, steps: tuple[str, ...], node: Child, level: int) -> list[Child] | None:
         ctx = Context(steps, self.budget)
