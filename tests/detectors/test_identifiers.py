@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -226,12 +225,10 @@ def test_never_raises(detector, hashed, value):
     hashed.detect(field(value, "ud[em]"), ctx("hashed_id"))
 
 
-def test_large_values_are_fast(detector):
+def test_large_values_of_ordinary_numbers_give_nothing(detector):
+    # how long this takes is measured by scripts/bench_limits.py
     value = ("item 1234 price 19.99 ts=1700000000 id=1234567890123456 " * 1200)[: 64 * 1024]
-    start = time.perf_counter()
-    for _ in range(5):
-        detector.detect(field(value, "body"), ctx())
-    assert time.perf_counter() - start < 2.0
+    assert detector.detect(field(value, "body"), ctx()) == []
 
 
 # --- PG-ID-HASHED ---------------------------------------------------------------------------

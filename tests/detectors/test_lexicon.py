@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 
 import pytest
@@ -282,13 +281,11 @@ def test_never_raises(detector, lexicon, value):
     lexicon.find_terms(value)
 
 
-def test_large_values_are_fast(detector):
+def test_large_values_are_scanned(detector):
+    # how long this takes is measured by scripts/bench_limits.py
     value = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit; "
              "patients with diabetes may call. " * 900)[: 64 * 1024]
-    start = time.perf_counter()
-    for _ in range(5):
-        detector.detect(field(value), ctx())
-    assert time.perf_counter() - start < 2.0
+    assert [match.term for match in detector.detect(field(value), ctx())] == ["diabetes"]
 
 
 # --- the generated layer (patterns/lexicons/generated/, scripts/build_lexicon.py) ------------
