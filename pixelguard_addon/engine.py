@@ -79,8 +79,8 @@ class Engine:
         self._field_memo = Memo()
         self._seen_values = RecentMap()
         self._profiled = RecentMap()  # (match, authenticated, identifier) → the profile's verdict
-        self._key_roles = RecentMap()
-        self._masked_pages = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
+        self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
+        self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:

@@ -239,14 +239,13 @@ def _hashed(toml: TomlFile) -> HashedSpec:
 
 
 def _any_of(patterns: Any) -> Any:
-    """One regex matching wherever any of `patterns` would (None if they cannot be joined).
+    """One regex matching wherever any of `patterns` would (one matching nothing when there are
+    none; None if they cannot be joined).
 
     Compiled with the standard `re` when it accepts the sources without a warning: its
     alternation is about twice as fast as `regex`'s here. Syntax only `regex` reads (variable
     lookbehind, Unicode property classes) fails to compile in `re` and falls back to `regex`."""
-    joined = "|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns)
-    if not joined:
-        return None
+    joined = "|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns) or "(?!)"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
@@ -350,8 +349,12 @@ class IdentifierDetector:
         # per count of digits: one regex for every pattern that runs on digits without a key hint
         unkeyed = [[pattern for _, _, pattern in steps if not pattern.key_required and pattern.prefilter == "digits"]
                    for steps in self._eligible]
-        joined: dict[tuple[int, ...], Any] = {}
-        self._any_unkeyed = [joined.setdefault(tuple(map(id, patterns)), _any_of(patterns)) for patterns in unkeyed]
+        joined: dict[tuple[int, ...], Any] = {}  # few distinct sets: each compiled once
+        for patterns in unkeyed:
+            key = tuple(map(id, patterns))
+            if key not in joined:
+                joined[key] = _any_of(patterns)
+        self._any_unkeyed = [joined[tuple(map(id, patterns))] for patterns in unkeyed]
         self._keyed_plans: dict[tuple[tuple[str, ...], int], list] = {}
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
@@ -370,9 +373,10 @@ class IdentifierDetector:
             return []
         hints, negative = self._key_context(item.key)
         scan = _Scan(text, self._context_words)
-        plan = self._eligible[min(digits, MAX_MIN_DIGITS)]
-        if self._only_keyed_can_match(text, digits, has_at or has_colon, scan):
-            plan = self._keyed_plan(hints, min(digits, MAX_MIN_DIGITS))
+        count = min(digits, MAX_MIN_DIGITS)
+        plan = self._eligible[count]
+        if self._only_keyed_can_match(text, count, has_at or has_colon, scan):
+            plan = self._keyed_plan(hints, count)
         matches, done = [], set()
         for index, kind, pattern in plan:
             hint = hints[index]
@@ -397,7 +401,7 @@ class IdentifierDetector:
                     matches.append(match)
         return matches
 
-    def _only_keyed_can_match(self, text: str, digits: int, has_at_or_colon: bool, scan: "_Scan") -> bool:
+    def _only_keyed_can_match(self, text: str, digit_count: int, has_at_or_colon: bool, scan: "_Scan") -> bool:
         """Whether no pattern that runs without a key hint can match: then only the kinds the
         key names need their patterns run. One search of every such pattern at once settles it
         for most payload values (timestamps, ids, titles), instead of one search each.
@@ -408,13 +412,10 @@ class IdentifierDetector:
         without a hint). What is left are the "digits" patterns, joined per digit count."""
         if has_at_or_colon or len(text) > WHOLE_SCAN or scan.any_context(scan.lower(text)):
             return False
-        digits = min(digits, MAX_MIN_DIGITS)
-        if not digits or not self._eligible[digits]:
+        if not digit_count:
             return True  # "digits" patterns run only where there is a digit
-        joined = self._any_unkeyed[digits]
-        if joined is None:
-            return not any(not p.key_required and p.prefilter == "digits" for _, _, p in self._eligible[digits])
-        return joined.search(text) is None
+        joined = self._any_unkeyed[digit_count]  # None: the patterns could not be joined
+        return joined is not None and joined.search(text) is None
 
     def _keyed_plan(self, hints: tuple[str, ...], digits: int) -> list:
         plan = self._keyed_plans.get((hints, digits))

@@ -387,7 +387,7 @@ def test_the_joined_shortcut_finds_exactly_what_the_pattern_loop_finds(identifie
         item = field(value, key)
         expected = slow.detect(item, ctx())
         assert fast.detect(item, ctx()) == expected, (value, key)
-        digits = sum(ch in "0123456789" for ch in value)
+        digits = min(sum(ch in "0123456789" for ch in value), 64)
         scan = _Scan(value, fast._context_words)
         shortcut_taken += fast._only_keyed_can_match(value, digits, bool({"@", "%", ":"} & set(value)), scan)
     assert shortcut_taken > len(cases) // 2  # the shortcut is what most values take
@@ -405,4 +405,4 @@ def test_patterns_only_regex_reads_are_joined_with_regex():
     assert isinstance(_any_of([plain]), re.Pattern)
     joined = _any_of([plain, variable])
     assert not isinstance(joined, re.Pattern) and joined.search("abbb12") and joined.search("555-0143")
-    assert _any_of([]) is None
+    assert _any_of([]).search("555-0143 abbb12") is None
