@@ -31,6 +31,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .decoders.registry import DECODERS
+from .memo import RecentMap
 from .signatures import Signature, parse_signatures
 from .tomlpos import line_of
 
@@ -327,6 +328,7 @@ class Catalog:
                     raise ValueError(f"host {pattern!r} claimed by {table[key].id!r} and {vendor.id!r}")
                 table[key] = vendor
         self._signatures_by_key, self._keyless_signatures = _index_signatures(self.vendors)
+        self._host_vendors = RecentMap()
 
     def __len__(self) -> int:
         return len(self.vendors)
@@ -336,6 +338,14 @@ class Catalog:
 
     def vendor_for_host(self, host: str) -> Vendor | None:
         """Exact host first, then the longest matching `*.suffix`; None if no vendor has it."""
+        # Asked for every request; a session talks to a few dozen hosts.
+        found = self._host_vendors.get(host)
+        if found is None:
+            found = (self._lookup_host(host),)
+            self._host_vendors.put(host, found)
+        return found[0]
+
+    def _lookup_host(self, host: str) -> Vendor | None:
         host = _normalise_host(host)
         if not host:
             return None
@@ -359,14 +369,22 @@ class Catalog:
         vendor = self.vendor_for_host(host)
         if vendor is not None:
             return vendor, False
-        params = query_keys if isinstance(query_keys, Mapping) else frozenset(query_keys)
+        vendor = self.vendor_by_signature(path, query_keys)
+        return vendor, vendor is not None
+
+    def vendor_by_signature(self, path: str, query_keys: Mapping[str, str] | Iterable[str] = ()) -> Vendor | None:
+        """The first vendor whose endpoint signature the path and parameters match, whatever the host."""
+        params = query_keys if isinstance(query_keys, (dict, Mapping)) else frozenset(query_keys)
+        by_key = self._signatures_by_key
+        candidates = [entry for key in params if key in by_key for entry in by_key[key]]
+        if not (candidates or self._keyless_signatures):
+            return None  # most first-party requests: no parameter any signature requires
         path = _normalise_path(path)
-        candidates = [entry for key in params for entry in self._signatures_by_key.get(key, ())]
         # Catalog order decides between two matching vendors, as it would in a plain scan.
         for _, signature, vendor in sorted(candidates + self._keyless_signatures, key=lambda entry: entry[0]):
             if signature.matches(path, params):
-                return vendor, True
-        return None, False
+                return vendor
+        return None
 
     def generic_role(self, key: str) -> str:
         """The role of `key` for a third party the catalog does not know."""

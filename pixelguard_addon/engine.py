@@ -127,7 +127,8 @@ class Engine:
         vendor = self.catalog.vendor_for_host(request.host)
         if vendor is not None:
             return vendor, False
-        return self.catalog.vendor_for_request(request.host, request.path, request_params(request))
+        vendor = self.catalog.vendor_by_signature(request.path, request_params(request))
+        return vendor, vendor is not None
 
     def _remember_session(self, request: CapturedRequest, page_host: str | None) -> None:
         """A first-party request carrying a session cookie marks its host (and its page's) signed in."""
@@ -143,52 +144,63 @@ class Engine:
     def _findings(self, request: CapturedRequest, inspection: Inspection, decoded: Decoded,
                   page_url: str | None) -> list[Finding]:
         vendor = inspection.vendor
-        roles = self._roles(decoded.fields, vendor)
-        located: list[tuple[Field | None, Match]] = []
         vendor_id = vendor.id if vendor else ""
-        memo = self._field_memo
-        for item in decoded.fields:
-            if not item.container:
-                role = roles.get(item.steps, "")
-                memo_key = (item.value, item.key, role, vendor_id)
-                matches = memo.lookup(memo_key)
-                if matches is None:
-                    matches = memo.store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
-                for match in matches:
-                    located.append((item, match))
+        located, page_urls, titles = self._scan_fields(decoded.fields, vendor, vendor_id)
+        if page_url and page_url not in {value for _, value in page_urls}:
+            page_urls.append((None, page_url))
         request_context = RequestContext(
             request=request,
             decoded=decoded,
-            vendor_id=vendor.id if vendor else "",
+            vendor_id=vendor_id,
             vendor_known=vendor is not None,
             vendor_name=inspection.vendor_name,
             is_known_tracker=bool(inspection.gateway) or _is_collection_hit(vendor, request),
-            page_urls=_page_urls(decoded.fields, roles, page_url),
-            titles=[(f, f.value) for f in decoded.fields if roles.get(f.steps) == "title" and not f.container],
+            page_urls=page_urls,
+            titles=titles,
             session_hosts=self.session_hosts,
         )
         for detector in self.request_detectors:
             located.extend(detector.detect_request(request_context))
         return self._merge(request, inspection, page_url, located)
 
-    def _detect_field(self, item: Field, context: FieldContext) -> list[Match]:
-        return [match for detector in self.field_detectors for match in detector.detect(item, context)]
+    def _scan_fields(self, fields: list[Field], vendor: Vendor | None, vendor_id: str):
+        """One pass over the fields: each field's role, the field detectors' matches, and the
+        page URLs and titles the request detectors read.
 
-    def _roles(self, fields: list[Field], vendor: Vendor | None) -> dict[tuple[str, ...], str]:
-        """Each field's role, inherited from the nearest container that has one.
-
-        Children of a page URL (`query.dl → url.path`) are still the page URL: the page-context
-        rule reports them, so the condition rule must not report them a second time.
+        A field without a role of its own inherits the nearest container's: children of a page
+        URL (`query.dl → url.path`) are still the page URL, so the page-context rule reports
+        them and the condition rule must not report them a second time. Page URLs are the
+        outermost ones only.
         """
         roles: dict[tuple[str, ...], str] = {}
-        vendor_id = vendor.id if vendor is not None else ""
+        located: list[tuple[Field | None, Match]] = []
+        page_urls: list[tuple[Field | None, str]] = []
+        titles: list[tuple[Field, str]] = []
+        memo = self._field_memo
         for item in fields:
+            steps = item.steps
             role = self._key_role(item.key, vendor, vendor_id) if item.key else ""
-            if not role and roles and len(item.steps) > 1:
-                role = _inherited_role(item.steps, roles)
             if role:
-                roles[item.steps] = role
-        return roles
+                if role in PAGE_ROLES and _inherited_role(steps, roles) not in PAGE_ROLES and item.value.strip():
+                    page_urls.append((item, item.value))
+            elif roles and len(steps) > 1:
+                role = _inherited_role(steps, roles)
+            if role:
+                roles[steps] = role
+            if item.container:
+                continue
+            if role == "title":
+                titles.append((item, item.value))
+            memo_key = (item.value, item.key, role, vendor_id)
+            matches = memo.lookup(memo_key)
+            if matches is None:
+                matches = memo.store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
+            for match in matches:
+                located.append((item, match))
+        return located, page_urls, titles
+
+    def _detect_field(self, item: Field, context: FieldContext) -> list[Match]:
+        return [match for detector in self.field_detectors for match in detector.detect(item, context)]
 
     def _masked_page(self, page_url: str) -> str:
         """mask_url for page URLs, which repeat on every beacon of a page view."""
@@ -223,6 +235,8 @@ class Engine:
                 terms.append(match.term)
             if (severity_rank(match.severity), match.confidence) > (severity_rank(kept.severity), kept.confidence):
                 best[key] = (chain, match, terms)
+        if not best:
+            return []
         _drop_identifiers_explained_by_canaries(best)
         self._apply_profile(best)
         vendor = inspection.vendor
@@ -294,19 +308,6 @@ def _inherited_role(steps: tuple[str, ...], roles: dict[tuple[str, ...], str]) -
         if role:
             return role
     return ""
-
-
-def _page_urls(fields: list[Field], roles: dict[tuple[str, ...], str],
-               page_url: str | None) -> list[tuple[Field | None, str]]:
-    """Page URLs carried in the payload (outermost only), plus the request's own page."""
-    found: list[tuple[Field | None, str]] = []
-    for item in fields:
-        if roles.get(item.steps) in PAGE_ROLES and _inherited_role(item.steps, roles) not in PAGE_ROLES:
-            if item.value.strip():
-                found.append((item, item.value))
-    if page_url and page_url not in {value for _, value in found}:
-        found.append((None, page_url))
-    return found
 
 
 def _policy_line(source: str, path: list[str | int]) -> int | None:

@@ -6,12 +6,30 @@ Nothing here imports mitmproxy: the live proxy and the offline scan both build a
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+class computed_once:
+    """`functools.cached_property` without the lock it takes on every first read on Python 3.11
+    (3.12 dropped it): request properties are read on every request, and a frozen request
+    computes the same value whichever thread asks."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 def severity_rank(severity: str) -> int:
@@ -44,7 +62,7 @@ class CapturedRequest:
     def header_values(self, name: str) -> list[str]:
         return list(self._headers_by_name.get(name.lower(), ()))
 
-    @functools.cached_property
+    @computed_once
     def _headers_by_name(self) -> dict[str, tuple[str, ...]]:
         by_name: dict[str, list[str]] = {}
         for key, value in self.headers:
@@ -52,11 +70,11 @@ class CapturedRequest:
         return {key: tuple(values) for key, values in by_name.items()}
 
     # Asked for many times per inspection; the URL never changes (frozen).
-    @functools.cached_property
+    @computed_once
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
-    @functools.cached_property
+    @computed_once
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 

@@ -78,7 +78,7 @@ def captured_request(req: Any, index: int = 0, source: str = "live") -> Captured
     return CapturedRequest(
         method=req.method,
         url=_text_url(req.pretty_url),
-        headers=tuple((_header_text(k), _header_text(v)) for k, v in req.headers.fields),
+        headers=_headers_text(req.headers.fields),
         body=raw or b"",
         body_complete=raw is not None,
         page_url=None,
@@ -92,6 +92,13 @@ def captured_message(url: str, message: Any, index: int = 0, source: str = "live
     """A WebSocket message the client sent, inspected like a request body (method "WS")."""
     return CapturedRequest(method="WS", url=url, body=message.content or b"", source=source,
                            index=index, timestamp=_seconds(message.timestamp))
+
+
+def _headers_text(fields: tuple) -> tuple[tuple[str, str], ...]:
+    try:  # the usual case, in one pass: every name and value is UTF-8 bytes
+        return tuple([(name.decode(), value.decode()) for name, value in fields])
+    except (UnicodeDecodeError, AttributeError):
+        return tuple((_header_text(name), _header_text(value)) for name, value in fields)
 
 
 def _header_text(value: bytes | str) -> str:

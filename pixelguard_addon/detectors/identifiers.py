@@ -246,16 +246,23 @@ def _any_of(patterns: Any) -> Any:
     alternation is about twice as fast as `regex`'s here. Syntax only `regex` reads (variable
     lookbehind, Unicode property classes) fails to compile in `re` and falls back to `regex`."""
     joined = "|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns) or "(?!)"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            return re.compile(joined)
-        except (re.error, Warning):
-            pass
+    compiled = _faster_compiled(joined)
+    if compiled is not None:
+        return compiled
     try:
         return regex.compile(joined)
     except regex.error:  # a pattern with a global flag cannot sit inside a group: no shortcut
         return None
+
+
+def _faster_compiled(source: str) -> Any:
+    """`source` compiled with the standard `re` if it reads it without a warning, else None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return re.compile(source)
+        except (re.error, Warning):
+            return None
 
 
 def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
@@ -297,12 +304,13 @@ def _windows(text: str, prefilter: str) -> list[tuple[int, int]]:
 class _Scan:
     """What the patterns of one value share, each computed once and only when a pattern needs it."""
 
-    def __init__(self, text: str, context_words: Any):
+    def __init__(self, text: str, context_words: Any, context_probe: Any):
         self.text = text
         self.at_text = _AT.sub("@", text) if "%" in text else text
         self._windows: dict[str, list[tuple[int, int]]] = {}
         self._lower: dict[int, str] = {}
         self._context_words = context_words  # one regex of every kind's context words
+        self._context_probe = context_probe  # the same, in `re`: is there any at all?
         self._found: dict[int, set[str]] = {}
 
     def windows(self, prefilter: str) -> list[tuple[int, int]]:
@@ -326,7 +334,11 @@ class _Scan:
     def _context_found(self, lower: str) -> set[str]:
         found = self._found.get(id(lower))
         if found is None:
-            found = self._found[id(lower)] = set(self._context_words.findall(lower, overlapped=True))
+            # Most values hold no context word: one plain search says so, no overlapped pass.
+            if self._context_probe.search(lower) is None:
+                found = self._found[id(lower)] = set()
+            else:
+                found = self._found[id(lower)] = set(self._context_words.findall(lower, overlapped=True))
         return found
 
 
@@ -346,6 +358,7 @@ class IdentifierDetector:
         words = sorted({w for kind in table.kinds for w in kind.context_words}, key=len, reverse=True)
         self._context_words = regex.compile("(?<![a-z])(?:" + "|".join(regex.escape(w) for w in words) + ")") \
             if words else regex.compile("(?!)")
+        self._context_probe = _faster_compiled(self._context_words.pattern) or self._context_words
         # per count of digits: one regex for every pattern that runs on digits without a key hint
         unkeyed = [[pattern for _, _, pattern in steps if not pattern.key_required and pattern.prefilter == "digits"]
                    for steps in self._eligible]
@@ -372,7 +385,7 @@ class IdentifierDetector:
         if not (has_at or digits or has_colon or item.key):
             return []
         hints, negative = self._key_context(item.key)
-        scan = _Scan(text, self._context_words)
+        scan = _Scan(text, self._context_words, self._context_probe)
         count = min(digits, MAX_MIN_DIGITS)
         plan = self._eligible[count]
         if self._only_keyed_can_match(text, count, has_at or has_colon, scan):

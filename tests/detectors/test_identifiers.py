@@ -388,7 +388,7 @@ def test_the_joined_shortcut_finds_exactly_what_the_pattern_loop_finds(identifie
         expected = slow.detect(item, ctx())
         assert fast.detect(item, ctx()) == expected, (value, key)
         digits = min(sum(ch in "0123456789" for ch in value), 64)
-        scan = _Scan(value, fast._context_words)
+        scan = _Scan(value, fast._context_words, fast._context_probe)
         shortcut_taken += fast._only_keyed_can_match(value, digits, bool({"@", "%", ":"} & set(value)), scan)
     assert shortcut_taken > len(cases) // 2  # the shortcut is what most values take
 
@@ -406,3 +406,17 @@ def test_patterns_only_regex_reads_are_joined_with_regex():
     joined = _any_of([plain, variable])
     assert not isinstance(joined, re.Pattern) and joined.search("abbb12") and joined.search("555-0143")
     assert _any_of([]).search("555-0143 abbb12") is None
+
+
+def test_the_context_probe_sees_a_context_word_wherever_the_overlapped_pass_does(identifier_table):
+    detector = IdentifierDetector(identifier_table)
+    words = sorted({w for kind in identifier_table.kinds for w in kind.context_words})
+    crafted = [f"{prefix}{word}{suffix}" for word in words for prefix, suffix in (("", ""), ("my ", ": 1"), ("x", ""))]
+    values = [value.lower() for value, _ in corpus_values()] + crafted
+    found_by_probe = 0
+    for value in values:
+        overlapped = set(detector._context_words.findall(value, overlapped=True))
+        assert (detector._context_probe.search(value) is not None) == bool(overlapped), value
+        found_by_probe += bool(overlapped)
+        assert _Scan(value, detector._context_words, detector._context_probe)._context_found(value) == overlapped
+    assert found_by_probe >= len(words)  # every word, alone, is found
