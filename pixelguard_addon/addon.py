@@ -18,7 +18,7 @@ from mitmproxy import command, ctx, exceptions, http, types
 from mitmproxy.log import ALERT
 
 from . import flow_actions
-from .capture.flows import captured_message, captured_request
+from .capture.flows import captured_message, captured_request, pretty_url
 from .catalog import PatternsError
 from .engine import Engine, Inspection
 from .live_session import PINNED, LiveSession
@@ -291,8 +291,8 @@ class PixelGuard:
         flow_actions.annotate(flow, record, comment)
         self.session.record_action(action)
         if findings or decision.reasons:
-            log.log(ALERT, "pixelguard %s: %s %s: %s", action, inspection.request.method,
-                    mask_url(inspection.request.url), comment)
+            masked = findings[0].url if findings else mask_url(inspection.request.url)  # masked once already
+            log.log(ALERT, "pixelguard %s: %s %s: %s", action, inspection.request.method, masked, comment)
 
 
 def _gap_comment(inspection: Inspection, decision: Decision) -> str:
@@ -308,7 +308,7 @@ def _addressed(request: http.Request) -> CapturedRequest:
     (one pass over the raw header fields; mitmproxy's header lookups each scan them all)."""
     headers = tuple((name.decode("latin-1"), value.decode("utf-8", "replace"))
                     for name, value in request.headers.fields if name.lower() in (b"referer", b"origin"))
-    return CapturedRequest(request.method, request.pretty_url, headers=headers)
+    return CapturedRequest(request.method, pretty_url(request), headers=headers)
 
 
 def _declared_size(request: http.Request) -> int | None:

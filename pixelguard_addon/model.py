@@ -175,7 +175,8 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         # Every field is a scalar or a tuple of str: no deep copy (asdict) needed, and the
         # live proxy calls this for every finding.
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values = self.__dict__
+        data = {name: values[name] for name in _FINDING_FIELDS}
         data["sensitive_tags"] = list(self.sensitive_tags)
         if not self.revealed:  # absent, not empty: a default report has no place for raw values
             del data["revealed"]
@@ -187,3 +188,6 @@ class Finding:
         values = {k: v for k, v in data.items() if k in known}
         values["sensitive_tags"] = tuple(values.get("sensitive_tags", ()))
         return cls(**values)
+
+
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))

@@ -31,7 +31,7 @@ from pixelguard_addon.commands.addon_path import shim_path
 REQUESTS = int(os.environ.get("PG_BENCH_REQUESTS", "2000"))  # per run, after warm-up
 WARMUP = 200
 CLIENTS = 4
-ROUNDS = int(os.environ.get("PG_BENCH_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("PG_BENCH_ROUNDS", "6"))
 TRACKER_SHARE = 0.2
 ROUTE_SCRIPT = """\
 import os
@@ -44,6 +44,47 @@ def request(flow):
     flow.request.scheme, flow.request.host, flow.request.port = "http", "127.0.0.1", PORT
     flow.request.host_header = host_header
 """
+# The same pixelguard, switched on and off between blocks of requests inside one mitmdump: a
+# request to SWITCH_HOST/on or /off flips it. Off, its hooks return at once (the engine stays
+# loaded, untouched).
+SWITCH_HOST = "pixelguard-bench.invalid"
+SWITCH_SCRIPT = f"""\
+from mitmproxy import http
+from pixelguard_addon.addon import PixelGuard
+
+
+class Switched:
+    def __init__(self):
+        self.guard, self.on = PixelGuard(), True
+
+    def load(self, loader):
+        self.guard.load(loader)
+
+    def configure(self, updated):
+        self.guard.configure(updated)
+
+    def running(self):
+        self.guard.running()
+
+    def done(self):
+        self.guard.done()
+
+    def requestheaders(self, flow):
+        if self.on and flow.request.host != "{SWITCH_HOST}":
+            self.guard.requestheaders(flow)
+
+    def request(self, flow):
+        if flow.request.host == "{SWITCH_HOST}":
+            self.on = flow.request.path == "/on"
+            flow.response = http.Response.make(204)
+        elif self.on:
+            self.guard.request(flow)
+
+
+addons = [Switched()]
+"""
+BLOCK = int(os.environ.get("PG_BENCH_BLOCK", "300"))  # requests per block of the alternating run
+PAIRS = int(os.environ.get("PG_BENCH_PAIRS", "16"))
 LISTENING = re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)")
 DEMO = files("pixelguard_addon") / "demo"
 ASSETS = ["/static/app.js", "/static/app.css", "/static/logo.svg", "/img/hero.jpg", "/fonts/inter.woff2",
@@ -94,7 +135,8 @@ def start_mitmdump(workdir: Path, upstream_port: int, addon_args: list[str], nam
                "--set", "connection_strategy=lazy", "--set", "flow_detail=0"]
     env = {**os.environ, "PG_BENCH_UPSTREAM": str(upstream_port), "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                   preexec_fn=_pinned(PROXY_CPU))
     for _ in range(600):
         found = LISTENING.search(log.read_text(errors="replace"))
         if found:
@@ -106,7 +148,20 @@ def start_mitmdump(workdir: Path, upstream_port: int, addon_args: list[str], nam
     raise SystemExit(f"mitmdump did not start:\n{log.read_text(errors='replace')}")
 
 
-def drive(port: int, mix: list) -> tuple[float, list[float], int]:
+# With two CPUs or more, mitmdump gets one to itself and this process (clients and upstream)
+# another: otherwise the scheduler moves them around, and each run shares its core and its
+# caches with the load generator differently. Every configuration is pinned alike.
+CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+PROXY_CPU, DRIVER_CPU = (CPUS[-1], CPUS[0]) if len(CPUS) >= 2 else (None, None)
+
+
+def _pinned(cpu: int | None):
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def drive(port: int, mix: list, warmup: int = WARMUP) -> tuple[float, list[float], int]:
     """Send the mix over CLIENTS keep-alive connections; (elapsed s, latencies, errors)."""
     latencies: list[float] = []
     errors = [0]
@@ -129,7 +184,7 @@ def drive(port: int, mix: list) -> tuple[float, list[float], int]:
                 ok = False
             spent = time.perf_counter() - began
             with lock:
-                if index >= WARMUP:
+                if index >= warmup:
                     latencies.append(spent)
                 if not ok:
                     errors[0] += 1
@@ -156,6 +211,53 @@ def measure(label: str, workdir: Path, upstream_port: int, addon_args: list[str]
     latencies.sort()
     return Run(label, len(mix) / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.99)],
                errors, cpu / len(mix))
+
+
+def alternating(workdir: Path, upstream_port: int, policy: str, mode: str, mix: list) -> list[tuple[float, float]]:
+    """(CPU ratio, throughput ratio) of pixelguard on over off, per pair of blocks: one mitmdump,
+    the addon switched on and off every BLOCK requests (on-off, then off-on). The VM's speed
+    drifts over minutes; two blocks a second apart share it, so their ratio does not."""
+    (workdir / "switched.py").write_text(SWITCH_SCRIPT)
+    args = ["-s", str(workdir / "switched.py"), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
+    process, port, _ = start_mitmdump(workdir, upstream_port, args, f"switched-{mode}")
+    body = mix[WARMUP:]
+    pairs = []
+    try:
+        drive(port, mix[:WARMUP], warmup=WARMUP)
+        for index in range(PAIRS):
+            start = (index * BLOCK) % max(1, len(body) - BLOCK)
+            block = body[start:start + BLOCK]
+            measured = {}
+            for on in ((True, False) if index % 2 == 0 else (False, True)):
+                switch(port, on)
+                cpu_before, began = task_cpu_seconds(process.pid), time.perf_counter()
+                drive(port, block, warmup=0)
+                measured[on] = (task_cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began)
+            (cpu_on, time_on), (cpu_off, time_off) = measured[True], measured[False]
+            pairs.append((cpu_on / cpu_off, time_off / time_on))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return pairs
+
+
+def switch(port: int, on: bool) -> None:
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", f"http://{SWITCH_HOST}/{'on' if on else 'off'}", headers={"Host": SWITCH_HOST})
+    connection.getresponse().read()
+    connection.close()
+
+
+def task_cpu_seconds(pid: int) -> float:
+    """CPU time of every thread of the process, in nanoseconds from /proc/<pid>/task/*/schedstat:
+    exact where /proc/<pid>/stat counts 10 ms ticks."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
 
 
 def cpu_seconds(pid: int) -> float:
@@ -213,10 +315,14 @@ def addon_cpu_per_request(mix: list, policy: str, mode: str) -> float:
 
 
 def main() -> None:
+    if DRIVER_CPU is not None:
+        os.sched_setaffinity(0, {DRIVER_CPU})
     mix = workload()
     third_party = sum(1 for _, url, _, _ in mix if urlsplit(url).hostname != FIRST_PARTY)
     print(f"mix: {len(mix)} requests per run ({WARMUP} warm-up), {third_party / len(mix):.0%} third-party "
           f"requests (tracker beacons, fonts) from the demo session, {CLIENTS} keep-alive clients, upstream: local server answering 204")
+    print(f"mitmdump pinned to CPU {PROXY_CPU}, clients and upstream to CPU {DRIVER_CPU}" if PROXY_CPU is not None
+          else "one CPU: mitmdump, clients and upstream share it")
     server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     policy = str(DEMO / "policy.toml")
@@ -233,6 +339,8 @@ def main() -> None:
         for _ in range(ROUNDS):
             for label, args in configs:
                 runs[label].append(measure(label, workdir, server.server_port, args, mix))
+        # Block mode answers blocked requests itself (no upstream work): flag mode is the figure.
+        switched = alternating(workdir, server.server_port, policy, "flag", mix)
     server.shutdown()
     best = {label: max(done, key=lambda run: run.rate) for label, done in runs.items()}
     least_cpu = {label: min(run.cpu_per_request for run in done) for label, done in runs.items()}
@@ -251,6 +359,17 @@ def main() -> None:
               f"CPU per request {cpu_cost:+.1%} (best runs), {statistics.median(paired):+.1%} (median of "
               f"rounds, {paired[0]:+.1%} to {paired[-1]:+.1%}); hooks in process: {in_process * 1000:.2f} ms CPU "
               f"per request = {in_process / least_cpu['mitmdump alone']:.1%} of mitmdump's own (target: under 10%)")
+    report_alternating("flag", switched)
+
+def report_alternating(mode: str, pairs: list[tuple[float, float]]) -> None:
+    cpu = sorted(ratio - 1 for ratio, _ in pairs)
+    rate = sorted(ratio - 1 for _, ratio in pairs)
+    quartiles = lambda values: (values[len(values) // 4], values[(3 * len(values)) // 4])  # noqa: E731
+    print(f"addon on vs off in one mitmdump ({mode} mode, {len(pairs)} pairs of {BLOCK}-request blocks): "
+          f"CPU per request {statistics.median(cpu):+.1%} (median; middle half {quartiles(cpu)[0]:+.1%} to "
+          f"{quartiles(cpu)[1]:+.1%}), throughput {statistics.median(rate):+.1%} (middle half "
+          f"{quartiles(rate)[0]:+.1%} to {quartiles(rate)[1]:+.1%})   (target: under 10%)")
+
 
 if __name__ == "__main__":
     main()

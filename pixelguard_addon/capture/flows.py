@@ -14,6 +14,7 @@ import string
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import quote
 
+from ..memo import RecentMap
 from ..model import CapturedRequest
 from .base import CaptureError, CaptureStats
 
@@ -77,7 +78,7 @@ def captured_request(req: Any, index: int = 0, source: str = "live") -> Captured
     raw = req.raw_content
     return CapturedRequest(
         method=req.method,
-        url=_text_url(req.pretty_url),
+        url=_text_url(pretty_url(req)),
         headers=_headers_text(req.headers.fields),
         body=raw or b"",
         body_complete=raw is not None,
@@ -86,6 +87,29 @@ def captured_request(req: Any, index: int = 0, source: str = "live") -> Captured
         index=index,
         timestamp=_seconds(req.timestamp_start),
     )
+
+
+# (scheme, host, port, Host header) → the part of pretty_url before the path
+_ORIGINS = RecentMap()
+
+
+def pretty_url(req: Any) -> str:
+    """`req.pretty_url`, with its scheme-and-authority part remembered: mitmproxy parses and
+    validates the Host header on every call, which costs more than the rest of turning a flow
+    into a request, and a session talks to a few dozen hosts."""
+    host_header = req.host_header
+    path = req.path
+    if not host_header or req.first_line_format == "authority" or path == "*":
+        return req.pretty_url
+    key = (req.scheme, req.host, req.port, host_header)
+    origin = _ORIGINS.get(key)
+    if origin is None:
+        full = req.pretty_url
+        if not full.endswith(path):
+            return full  # not origin + path: nothing to remember
+        origin = full[:len(full) - len(path)]
+        _ORIGINS.put(key, origin)
+    return origin + path
 
 
 def captured_message(url: str, message: Any, index: int = 0, source: str = "live") -> CapturedRequest:

@@ -134,3 +134,30 @@ def test_non_utf8_url_bytes_are_percent_encoded(tmp_path):
     (req,), _ = read(write_flows(tmp_path / "u.mitm", [flow]))
     assert req.url == "http://address:22/p/%E9t%E9?q=%FF"
     req.url.encode("utf-8")  # no surrogates left
+
+
+def test_pretty_url_is_mitmproxys_whatever_the_host_header_and_form():
+    from mitmproxy import http
+
+    from pixelguard_addon.capture.flows import pretty_url
+
+    def request(host, port, path, headers, scheme="https", http_version="HTTP/1.1", authority="", method="GET"):
+        return http.Request(host, port, method.encode(), scheme.encode(), authority.encode(), path.encode(),
+                            http_version.encode(), http.Headers(headers), b"", None, 0.0, 0.0)
+
+    cases = [
+        request("www.facebook.com", 443, "/tr/?id=1&ev=PageView", [(b"Host", b"www.facebook.com")]),
+        request("www.facebook.com", 443, "/tr/?id=2", [(b"Host", b"www.facebook.com")]),  # remembered origin
+        request("10.0.0.7", 443, "/g/collect?v=2", [(b"Host", b"region1.google-analytics.com")]),  # transparent
+        request("10.0.0.7", 8443, "/g/collect?v=2", [(b"Host", b"region1.google-analytics.com:8443")]),
+        request("::1", 443, "/x", [(b"Host", b"[::1]:443")]),
+        request("example.org", 80, "/a b?c", [(b"Host", b"example.org")], scheme="http"),
+        request("example.org", 443, "/", [(b"Host", b"bad host!")]),  # invalid: mitmproxy keeps it as is
+        request("example.org", 443, "/no-host-header", []),
+        request("example.org", 443, "*", [(b"Host", b"example.org")]),
+        request("api.segment.io", 443, "/v1/t", [], http_version="HTTP/2.0", authority="api.segment.io"),
+        request("example.org", 443, "", [(b"Host", b"example.org:443")], authority="example.org:443", method="CONNECT"),
+    ]
+    assert cases[-1].first_line_format == "authority"
+    for req in cases + cases:  # twice: the second time every origin is remembered
+        assert pretty_url(req) == req.pretty_url, req
