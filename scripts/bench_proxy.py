@@ -6,7 +6,10 @@ tracker beacons (the bundled demo session's tracker requests: Meta Pixel, GA4 ba
 Segment JSON, session replay…). A tiny routing script sends every request, tracker hosts
 included, to a local threaded HTTP server that answers 204, so nothing leaves the machine
 and both runs do the same network work. Prints requests/s, p50/p99 latency and the addon's
-overhead. Bounded: a fixed number of requests per run.
+overhead three ways: separate mitmdump runs with and without it; pixelguard switched on and off
+every BLOCK requests inside one mitmdump (the VM's speed drifts over minutes, two blocks a
+second apart share it); and its hooks alone, in process. Bounded: a fixed number of requests
+per run. PG_BENCH_ROUNDS, PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
 """
 from __future__ import annotations
 
