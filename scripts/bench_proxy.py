@@ -233,9 +233,9 @@ def alternating(workdir: Path, upstream_port: int, policy: str, mode: str, mix: 
             measured = {}
             for on in ((True, False) if index % 2 == 0 else (False, True)):
                 switch(port, on)
-                cpu_before, began = task_cpu_seconds(process.pid), time.perf_counter()
+                cpu_before, began = cpu_seconds(process.pid), time.perf_counter()
                 drive(port, block, warmup=0)
-                measured[on] = (task_cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began)
+                measured[on] = (cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began)
             (cpu_on, time_on), (cpu_off, time_off) = measured[True], measured[False]
             pairs.append((cpu_on / cpu_off, time_off / time_on))
     finally:
@@ -251,26 +251,21 @@ def switch(port: int, on: bool) -> None:
     connection.close()
 
 
-def task_cpu_seconds(pid: int) -> float:
-    """CPU time of every thread of the process, in nanoseconds from /proc/<pid>/task/*/schedstat:
-    exact where /proc/<pid>/stat counts 10 ms ticks."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time every thread of the mitmdump process has used, from /proc/<pid>/task/*/schedstat
+    (nanoseconds, where /proc/<pid>/stat counts 10 ms ticks); NaN without Linux /proc. Unlike
+    requests/s it does not depend on what else the machine is doing."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return float("nan")
     total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    for task in tasks:
         try:
             total += int((task / "schedstat").read_text().split()[0])
         except (OSError, ValueError, IndexError):
-            continue
+            continue  # a thread that ended meanwhile
     return total / 1e9
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time the mitmdump process has used (Linux /proc; NaN elsewhere). Unlike requests/s it
-    does not depend on what else the machine is doing."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
