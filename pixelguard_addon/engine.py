@@ -176,10 +176,15 @@ class Engine:
         located: list[tuple[Field | None, Match]] = []
         page_urls: list[tuple[Field | None, str]] = []
         titles: list[tuple[Field, str]] = []
-        memo = self._field_memo
+        lookup, store = self._field_memo.lookup, self._field_memo.store
+        known_roles = self._key_roles.get
         for item in fields:
             steps = item.steps
-            role = self._key_role(item.key, vendor, vendor_id) if item.key else ""
+            role = ""
+            if item.key:
+                role = known_roles((item.key, vendor_id))
+                if role is None:
+                    role = self._key_role(item.key, vendor, vendor_id)
             if role:
                 if role in PAGE_ROLES and _inherited_role(steps, roles) not in PAGE_ROLES and item.value.strip():
                     page_urls.append((item, item.value))
@@ -192,11 +197,11 @@ class Engine:
             if role == "title":
                 titles.append((item, item.value))
             memo_key = (item.value, item.key, role, vendor_id)
-            matches = memo.lookup(memo_key)
+            matches = lookup(memo_key)
             if matches is None:
-                matches = memo.store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
-            for match in matches:
-                located.append((item, match))
+                matches = store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
+            if matches:
+                located += [(item, match) for match in matches]
         return located, page_urls, titles
 
     def _detect_field(self, item: Field, context: FieldContext) -> list[Match]:

@@ -109,11 +109,27 @@ def mask_url(url: str) -> str:
         return "<unparseable URL>"
     if not parts.netloc and not parts.path.startswith("/"):
         return mask_text(url)  # not a URL: nothing in it is known to be safe to show
-    # Read as parse_qsl(keep_blank_values=True) would, without decoding the values it hides.
-    query = "&".join(_masked_pair(piece) for piece in parts.query.split("&") if piece)
+    query = _masked_query(parts.query)
     fragment = HIDDEN if parts.fragment else ""
     path = _LONG_NUMBER.sub(HIDDEN, _MATRIX_VALUE.sub(rf"\1{HIDDEN}", parts.path))
     return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))
+
+
+def _masked_query(query: str) -> str:
+    """Read as parse_qsl(keep_blank_values=True) would, without decoding the values it hides:
+    `a=1&&b=&c%5Bx%5D` → `a=•••&b&c[x]`. Values are masked first; what escapes are left then
+    belong to keys, and decode in one pass (an ASCII character or "•" ends every sequence, so
+    each key decodes as it would alone)."""
+    masked = _EMPTY_VALUE.sub("", _PAIR_VALUE.sub(_MASKED_VALUE, query))
+    if "&&" in masked or masked[:1] == "&" or masked[-1:] == "&":
+        masked = _EMPTY_PIECES.sub("&", masked).strip("&")
+    return unquote_plus(masked, errors="replace") if "%" in masked or "+" in masked else masked
+
+
+_PAIR_VALUE = re.compile(r"=[^&]+")  # from a pair's first "=" to its end
+_MASKED_VALUE = "=" + HIDDEN
+_EMPTY_VALUE = re.compile(r"=(?=&|$)")
+_EMPTY_PIECES = re.compile(r"&{2,}")
 
 
 def _masked_pair(piece: str) -> str:

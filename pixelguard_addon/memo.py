@@ -19,6 +19,9 @@ class Memo:
     def __init__(self, entries: int = MEMO_ENTRIES):
         self.entries = entries
         self._results: dict[Hashable, tuple] = {}
+        # lookup(key): the remembered result (a tuple) or None. The dict's own get, so the
+        # engine's per-field loop pays no Python call for it.
+        self.lookup: Callable[[Hashable], tuple | None] = self._results.get
 
     def get(self, key: Hashable, text: str, compute: Callable[[], list[T]]) -> list[T]:
         """`compute()`'s result for `key`, remembered when `text` (what the key stands for) is short."""
@@ -26,10 +29,6 @@ class Memo:
         if found is None:
             found = self.store(key, text, compute())
         return list(found)  # callers may extend what they get
-
-    def lookup(self, key: Hashable) -> tuple | None:
-        """The remembered result for `key` (a tuple), or None: for loops too hot for `get`."""
-        return self._results.get(key)
 
     def store(self, key: Hashable, text: str, result: Iterable[T]) -> tuple[T, ...]:
         """Remember `result` for `key` when `text` is short; returns it as a tuple either way."""
@@ -39,6 +38,12 @@ class Memo:
                 self._results.clear()
             self._results[key] = found
         return found
+
+    def clear(self) -> None:
+        self._results.clear()  # the same dict: `lookup` stays bound to it
+
+    def __len__(self) -> int:
+        return len(self._results)
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries}
@@ -53,14 +58,15 @@ class RecentMap:
     def __init__(self, entries: int = MEMO_ENTRIES):
         self.entries = entries
         self._items: dict[Hashable, object] = {}
-
-    def get(self, key: Hashable) -> object | None:
-        return self._items.get(key)
+        self.get: Callable[[Hashable], object | None] = self._items.get  # as Memo.lookup
 
     def put(self, key: Hashable, item: object) -> None:
         if len(self._items) >= self.entries:
             self._items.clear()
         self._items[key] = item
+
+    def clear(self) -> None:
+        self._items.clear()  # the same dict: `get` stays bound to it
 
     def __len__(self) -> int:
         return len(self._items)

@@ -56,3 +56,20 @@ def test_mask_url_hides_ids_in_paths_and_matrix_values():
     masked = masking.mask_url("https://portal.example.org/patients/48213377/chart;src=123;~oref=x")
     assert "48213377" not in masked and "src=" in masked and ";~oref=" in masked
     assert masked.startswith("https://portal.example.org/patients/")
+
+
+def test_masked_query_without_escapes_reads_as_pair_by_pair():
+    # Queries are masked by substitutions over the whole query, keys decoded in one pass,
+    # instead of pair by pair: both must give the same text, empty pieces, "=" in values and
+    # escapes in keys included.
+    import random
+
+    def pair_by_pair(query: str) -> str:
+        return "&".join(filter(None, (masking._masked_pair(piece) for piece in query.split("&") if piece)))
+
+    assert masking._masked_query("a=1&&b=&c") == "a=•••&b&c"
+    rng = random.Random(1)
+    for _ in range(20000):
+        query = "".join(rng.choice(["a", "b", "=", "&", "+", "%", "%2B", "%3D", "%26", "%C3", "%A9", "%zz"])
+                        for _ in range(rng.randint(0, 14)))
+        assert masking._masked_query(query) == pair_by_pair(query), query

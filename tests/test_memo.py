@@ -70,3 +70,16 @@ def test_recent_map_is_bounded_and_pickles_empty():
     assert recent.get("c") == 3 and recent.get("a") is None
     copy = pickle.loads(pickle.dumps(recent))
     assert copy.entries == 2 and len(copy) == 0
+
+
+def test_cleared_memos_forget_everything_and_keep_working():
+    memo, recent = Memo(), RecentMap()
+    memo.get("k", "t", lambda: ["old"])
+    recent.put("k", "old")
+    memo.clear()
+    recent.clear()
+    assert len(memo) == 0 and memo.lookup("k") is None
+    assert len(recent) == 0 and recent.get("k") is None
+    assert memo.get("k", "t", lambda: ["new"]) == ["new"] and memo.lookup("k") == ("new",)
+    recent.put("k", "new")
+    assert recent.get("k") == "new"

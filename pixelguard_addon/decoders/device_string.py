@@ -3,6 +3,8 @@ x86_64&255&1280&720&…`. Once the query decoder has undone the outer escaping t
 broken form (pieces without `=`); splitting them lets each part be matched on its own."""
 from __future__ import annotations
 
+import re
+
 from .base import Child
 from .limits import Context
 
@@ -11,6 +13,7 @@ MIN_PARTS = 4
 
 class DeviceStringValue:
     name = "device-string"
+    candidate = re.compile("&")
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         parts = value.split("&")

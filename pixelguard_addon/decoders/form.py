@@ -26,6 +26,7 @@ class FormValue:
     """
 
     name = "form"
+    candidate = re.compile("=")
 
     def __init__(self, strict: bool = True):
         self.strict = strict

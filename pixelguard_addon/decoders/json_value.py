@@ -24,6 +24,7 @@ PathPart = str | int
 
 class JsonValue:
     name = "json"
+    candidate = re.compile(r"[{\[]")
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip().lstrip("\ufeff")

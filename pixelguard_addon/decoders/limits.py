@@ -8,6 +8,7 @@ and says so in `Decoded.partial`; it never raises.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Decoded, render_chain
 
@@ -58,9 +59,9 @@ class Budget:
         _note(self.decoded.undecodable, f"{render_chain(steps)}: {what}" if steps else what)
 
 
-@dataclass(frozen=True)
-class Context:
-    """Where a decoder is working (for its notes) and the request's budget."""
+class Context(NamedTuple):
+    """Where a decoder is working (for its notes) and the request's budget. A NamedTuple:
+    immutable, and built for every value a decoder is asked to read."""
 
     steps: tuple[str, ...]
     budget: Budget

@@ -7,6 +7,8 @@ a form.
 """
 from __future__ import annotations
 
+import re
+
 from .base import Child
 from .form import FormValue, looks_like_form
 from .json_value import JsonValue
@@ -21,6 +23,7 @@ class NdjsonValue:
     ndjson/envelope body keeps odd lines (attachments, truncated tails) as plain leaves."""
 
     name = "ndjson"
+    candidate = re.compile("\n")
 
     def __init__(self, strict: bool = True):
         self.strict = strict

@@ -20,6 +20,7 @@ ATTRIBUTE_TYPES = frozenset("5679")  # string, double, true/false, null
 
 class BelValue:
     name = "bel"
+    candidate = BEL
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         if not BEL.match(value):

@@ -9,17 +9,32 @@ from .base import Child
 from .limits import Context
 
 PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def percent_decode(text: str, errors: str = "replace") -> str:
+    """`urllib.parse.unquote(text, errors=errors)`, faster where escapes are many (a page URL
+    in a pixel's `dl`, JSON in Meta's `cd[…]`): the standard library decodes escape by escape
+    in Python, this decodes run by run. In ASCII text an unescaped character is an ASCII
+    byte, which ends any UTF-8 sequence: each run decodes alone exactly as it does inside the
+    whole. Other text is left to the standard library."""
+    if "%" not in text:
+        return text
+    if not text.isascii():
+        return unquote(text, errors=errors)
+    return _ESCAPE_RUN.sub(lambda run: bytes.fromhex(run.group().replace("%", "")).decode("utf-8", errors), text)
 
 
 class PercentEncodedValue:
     name = "urlencoded"
+    candidate = PERCENT_ESCAPE
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         if not PERCENT_ESCAPE.search(value):
             return None
         try:
             # strict: escapes that are not UTF-8 ("100%AB") mean this is not percent-encoding.
-            text = unquote(value, errors="strict")
+            text = percent_decode(value, errors="strict")
         except UnicodeDecodeError:
             return None
         if text == value:

@@ -7,9 +7,9 @@ percent escapes must all survive without an exception or a `max_num_fields` erro
 from __future__ import annotations
 
 from typing import Iterator, NamedTuple
-from urllib.parse import unquote, unquote_plus
 
 from .base import Child
+from .percent import percent_decode
 
 
 class Pair(NamedTuple):
@@ -44,7 +44,7 @@ def form_unquote(text: str) -> str:
     """unquote_plus, never raising; most keys and values have nothing to decode."""
     if "%" not in text:
         return text.replace("+", " ") if "+" in text else text
-    return unquote_plus(text, errors="replace")
+    return percent_decode(text.replace("+", " ") if "+" in text else text)
 
 
 def split_lazily(text: str, separator: str) -> Iterator[str]:
@@ -76,4 +76,4 @@ def pair_children(pairs: list[Pair], prefix: str = "", head: tuple[str, ...] = (
 
 def unquote_text(text: str) -> str:
     """Percent-decode a path or fragment (no `+` rule there), never raising."""
-    return unquote(text, errors="replace")
+    return percent_decode(text)

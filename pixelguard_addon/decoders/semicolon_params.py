@@ -17,6 +17,7 @@ PARAM_KEY = re.compile(r"^[\w.\[\]~$-]{1,64}$")
 
 class SemicolonParamsValue:
     name = "semicolon-params"
+    candidate = re.compile(";")
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         pieces = [piece for piece in value.strip().split(";") if piece]

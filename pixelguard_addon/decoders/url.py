@@ -32,6 +32,7 @@ PAGE_URL_KEYS = frozenset({
 
 class UrlValue:
     name = "url"
+    candidate = re.compile("/")  # absolute URLs have "://", relative ones start with "/"
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip()

@@ -8,6 +8,9 @@ sender, Python's recursion limit is not a budget.
 """
 from __future__ import annotations
 
+import functools
+import re
+
 from ..memo import MEMO_MAX_TEXT, RecentMap
 from ..model import Field
 from .base import Child, ValueDecoder
@@ -47,21 +50,24 @@ class Walker:
         # tracker payloads repeat the same page URL, ids and event names in every beacon.
         # Only walks that left no note are kept, so a replay is exactly what a walk would do.
         self.seen = seen
+        self._standard_candidates = joined_candidates(vendor_values + VALUE_DECODERS)
+        self._fields = self.budget.decoded.fields
+        self._max_fields = limits.max_fields
 
     @property
     def fields(self) -> list[Field]:
-        return self.budget.decoded.fields
+        return self._fields
 
     def emit(self, steps: tuple[str, ...], value: str, key: str, container: bool = False) -> bool:
         """Yield one field; False once the field limit has been reached."""
-        if self.budget.exhausted:
-            return False
-        if len(self.fields) >= self.budget.limits.max_fields:
+        fields = self._fields
+        if len(fields) < self._max_fields and not self.budget.exhausted:
+            fields.append(Field(steps, value, key, container))
+            return True
+        if not self.budget.exhausted:  # the limit is hit just now: say where
             self.budget.partial("field limit", steps)
             self.budget.exhausted = True
-            return False
-        self.fields.append(Field(steps, value, key, container))
-        return True
+        return False
 
     def walk(self, root: Child, depth: int = 0) -> bool:
         """Yield `root` (steps taken as absolute) and everything inside it.
@@ -77,14 +83,18 @@ class Walker:
                 self._remember(*entry)
                 continue
             steps, node, level = entry
-            memo_key = None if node.final else self._memo_key(node, level)
+            if not self._may_unpack(node):  # a leaf, the usual case: nothing to try or remember
+                if not self.emit(steps, node.value, node.key):
+                    return root_unpacked
+                continue
+            memo_key = self._memo_key(node, level)
             if memo_key is not None:
                 replayed = self._replay(memo_key, steps)
                 if replayed is not None:
                     root_unpacked = replayed if node is root else root_unpacked
                     continue
                 mark = (memo_key, steps, len(self.fields), self._notes())
-            children = None if node.final else self._unpack(steps, node, level)
+            children = self._unpack(steps, node, level)
             if not self.emit(steps, node.value, node.key, container=children is not None):
                 return root_unpacked
             if node is root:
@@ -94,6 +104,13 @@ class Walker:
             for child in reversed(children or ()):
                 stack.append((steps + child.steps, child, level + 1))
         return root_unpacked
+
+    def _may_unpack(self, node: Child) -> bool:
+        if node.final:
+            return False
+        candidates = self._standard_candidates if not node.decoders \
+            else joined_candidates(self.vendor_values + node.decoders)
+        return candidates is None or candidates.search(node.value) is not None
 
     def _memo_key(self, node: Child, level: int) -> tuple | None:
         if self.seen is None or len(node.value) > MEMO_MAX_TEXT:
@@ -145,3 +162,13 @@ class Walker:
                 return None
             return children
         return None
+
+
+@functools.lru_cache(maxsize=64)  # a handful of decoder chains exist: the standard one, bodies', lines'
+def joined_candidates(decoders: tuple[ValueDecoder, ...]) -> re.Pattern[str] | None:
+    """One pattern finding every decoder's candidate (see `ValueDecoder`); None when one of
+    them has no candidate and so must always be tried."""
+    patterns = [getattr(decoder, "candidate", None) for decoder in decoders]
+    if not patterns or any(pattern is None or pattern.flags != re.UNICODE for pattern in patterns):
+        return None
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))

@@ -26,7 +26,7 @@ from urllib.parse import quote, quote_plus
 import ahocorasick
 
 from ..model import Field, Match
-from .base import FieldContext
+from .base import FieldContext, ascii_lower
 from ..masking import mask_for, mask_hash
 
 MAX_SCAN = 64 * 1024
@@ -42,7 +42,6 @@ FIELD_LABELS = {
 }
 MASK_KIND = {"email": "email", "phone": "phone", "ssn": "ssn", "dob": "dob", "zip": "zip",
              "mrn": "mrn", "member_id": "member_id", "account": "account"}
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _ESCAPE_BEFORE = re.compile(r"%[0-9A-Fa-f]{2}$")
 
@@ -314,7 +313,7 @@ class CanaryDetector:
             values = dict(patient.values)
             for field, value, origin in [*((f, v, "") for f, v in patient.values), *_derived_names(values)]:
                 for form in forms_for(patient.label, field, value, origin, state_codes):
-                    key = form.text.translate(_ASCII_LOWER)
+                    key = ascii_lower(form.text)
                     if len(form.text) >= MIN_FORM:
                         entries.setdefault(key, []).append(form)
                     elif form.plain and len(form.text) >= MIN_WHOLE_FIELD:
@@ -328,7 +327,7 @@ class CanaryDetector:
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         if not self.size or not item.value:
             return []
-        whole = self.whole_field.get(item.value.strip().translate(_ASCII_LOWER))
+        whole = self.whole_field.get(ascii_lower(item.value.strip()))
         if whole:
             return [self._match(form, item.value.strip()) for form in _one_per_field(whole)]
         try:
@@ -337,7 +336,7 @@ class CanaryDetector:
             return []
 
     def _detect(self, text: str) -> list[Match]:
-        lowered = text.translate(_ASCII_LOWER)
+        lowered = ascii_lower(text)
         found: dict[tuple[str, str], tuple[Form, str, int, int]] = {}
         for end, (length, forms) in self.automaton.iter(lowered):
             start = end - length + 1
@@ -348,6 +347,8 @@ class CanaryDetector:
                 if form.case_sensitive and written != form.text:
                     continue  # base64 is case-sensitive: the lower-cased copy only found a candidate
                 found.setdefault((form.patient, form.field), (form, written, start, end + 1))
+        if not found:
+            return []
         spans = [(start, end) for _, _, start, end in found.values()]
         return [self._match(form, matched) for form, matched, start, end in found.values()
                 if not _inside_another(start, end, spans)]

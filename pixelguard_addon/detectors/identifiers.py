@@ -23,11 +23,12 @@ from typing import Any, Callable
 import regex
 
 from ..model import Field, Match, SEVERITIES
-from .base import FieldContext
+from .base import FieldContext, ascii_lower, count_digits
 from .keys import KeyHints
 from .loading import TomlFile
 from ..masking import MASKERS, mask_hash, mask_text
 from .validators import VALIDATORS
+from .wordsets import trie_pattern
 
 MAX_SCAN = 64 * 1024  # characters of one field that are looked at
 WHOLE_SCAN = 2048  # values up to this long are scanned whole; longer ones in windows
@@ -42,9 +43,11 @@ HASH_CLASSES = ("email", "phone", "name", "other")
 
 _AT = re.compile(r"%(?:25)?40", re.IGNORECASE)
 _DIGIT_RUN = re.compile(r"\d[\d\s().\-/]*")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
 _HEX_COLON = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f:]|::")  # where an IPv6 address can be
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# A hex digest (md5, sha1, sha256, sha512): a hash, PG-ID-HASHED's to judge. Digit runs in it
+# are chance, and the shape patterns would only try and reject them one by one.
+_DIGEST_LENGTHS = frozenset((32, 40, 64, 128))
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]+")
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,7 @@ class _Scan:
     def lower(self, scanned: str) -> str:
         lowered = self._lower.get(id(scanned))
         if lowered is None:
-            lowered = self._lower[id(scanned)] = scanned.translate(_ASCII_LOWER)
+            lowered = self._lower[id(scanned)] = ascii_lower(scanned)
         return lowered
 
     def has_context(self, kind: "KindSpec", lower: str) -> bool:
@@ -358,7 +361,8 @@ class IdentifierDetector:
         words = sorted({w for kind in table.kinds for w in kind.context_words}, key=len, reverse=True)
         self._context_words = regex.compile("(?<![a-z])(?:" + "|".join(regex.escape(w) for w in words) + ")") \
             if words else regex.compile("(?!)")
-        self._context_probe = _faster_compiled(self._context_words.pattern) or self._context_words
+        # Asked of every value: shaped as a prefix tree, one branch per character is tried
+        self._context_probe = re.compile("(?<![a-z])(?:" + trie_pattern(words) + ")")
         # per count of digits: one regex for every pattern that runs on digits without a key hint
         unkeyed = [[pattern for _, _, pattern in steps if not pattern.key_required and pattern.prefilter == "digits"]
                    for steps in self._eligible]
@@ -380,9 +384,11 @@ class IdentifierDetector:
         text = item.value[:MAX_SCAN]
         if len(text) < (2 if item.key else 5):  # a first name can be short; it needs its key
             return []
-        digits = len(text) - len(text.translate(_NO_DIGITS))
+        digits = count_digits(text)
         has_at, has_colon = "@" in text or "%" in text, ":" in text
         if not (has_at or digits or has_colon or item.key):
+            return []
+        if len(text) in _DIGEST_LENGTHS and digits < len(text) and _HEX_DIGEST.fullmatch(text):
             return []
         hints, negative = self._key_context(item.key)
         scan = _Scan(text, self._context_words, self._context_probe)

@@ -32,12 +32,14 @@ class KeyHints:
     """A set of hints, compiled once; `match(key)` returns the first hint that applies or ""."""
 
     def __init__(self, hints: Iterable[str]):
-        self.hints: list[tuple[str, tuple[str, ...]]] = []
+        # (hint, its words joined and padded with spaces): words hold no spaces, so the padded
+        # hint occurs in the padded key exactly where its words run consecutively
+        self.hints: list[tuple[str, str]] = []
         self._cache: dict[str, str] = {}
         for hint in hints:
             words = key_words(hint)
             if words:
-                self.hints.append((hint, words))
+                self.hints.append((hint, _padded(words)))
 
     def match(self, key: str) -> str:
         if key in self._cache:
@@ -51,12 +53,15 @@ class KeyHints:
         words = key_words(key)
         if not words:
             return ""
-        for hint, hint_words in self.hints:
-            size = len(hint_words)
-            for start in range(len(words) - size + 1):
-                if words[start:start + size] == hint_words:
-                    return hint
+        padded = _padded(words)
+        for hint, needle in self.hints:
+            if needle in padded:
+                return hint
         return ""
 
     def __bool__(self) -> bool:
         return bool(self.hints)
+
+
+def _padded(words: tuple[str, ...]) -> str:
+    return f" {' '.join(words)} "

@@ -53,6 +53,11 @@ _TOKEN = regex.compile(
     r"|\p{N}+"
     r"|[\p{L}\p{M}]+"
 )
+APOSTROPHE, CURLY_APOSTROPHE = "'", "’"  # dropped from words: `Crohn's` = `crohns`
+# _TOKEN for ASCII text, in `re`: the same tokens (tests/detectors/test_lexicon.py checks it) at
+# half the cost per call, and most values are short ASCII strings
+_ASCII_TOKEN = re.compile(r"[A-Z]{2,}s(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+(?:'[a-z]+)*"
+                          r"|[A-Z]+(?:'[A-Z]+)*|[0-9]+|[A-Za-z]+")
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+|\+")
 _ASCII_LOWER_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/_=.-]{24,}")
@@ -165,7 +170,16 @@ def _decode(text: str) -> tuple[str, list[tuple[int, int, int, int, bool]]]:
 
 def normalise(text: str) -> str:
     """The words a text is matched as: `bipolarDisorder` → `bipolar disorder`."""
-    return _Text(text).normalised.strip()
+    return words_line(text).strip()
+
+
+def words_line(text: str) -> str:
+    """`_Text(text).normalised` (" word word "), without the offsets that only a text with a
+    hit needs: most texts have none, and tokenizing word by word is most of their cost. Joined
+    words lower-case as they do one by one: a space ends a word for Unicode's casing rules too."""
+    decoded = _decode(text)[0]
+    words = (_ASCII_TOKEN if decoded.isascii() else _TOKEN).findall(decoded)
+    return f" {' '.join(words).lower().replace(APOSTROPHE, '').replace(CURLY_APOSTROPHE, '')} " if words else "  "
 
 
 @functools.lru_cache(maxsize=None)  # only lexicon data comes here: bounded by the lexicon's size
@@ -257,9 +271,9 @@ class Lexicon:
         text = text[:MAX_SCAN]
         if " " not in text and _OPAQUE.fullmatch(text) and _looks_opaque(text):
             return []
+        if not self._has_term(words_line(text)):
+            return []  # most texts: no word offsets needed to say so
         parsed = _Text(text)
-        if not parsed.words:
-            return []
         terms, contexts, stops = [], [], []
         for count, (end, (length, payload)) in enumerate(self.automaton.iter(parsed.normalised)):
             if count >= MAX_HITS:
@@ -291,6 +305,11 @@ class Lexicon:
             hits.append(TermHit(term.text, term.category, term.tags, start, end, text[start:end],
                                 term.ambiguous, why, term.source, term.source_id))
         return hits
+
+    def _has_term(self, line: str) -> bool:
+        """Whether the automaton finds a term (not only context words or stop phrases) in
+        " word word ": the loop below would find one there or nowhere."""
+        return any(kind == "term" for _, (_, payload) in self.automaton.iter(line) for kind, _ in payload)
 
     def _case_ok(self, hit: tuple[int, int, int], parsed: _Text) -> bool:
         """A match_case term ("AIDS", "PrEP") only counts written with the same capitals."""

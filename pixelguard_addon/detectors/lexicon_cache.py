@@ -3,8 +3,9 @@
 Building the lexicon (≈ 22,000 terms with their spellings, plurals and slug forms, compiled
 into one Aho-Corasick automaton) costs about a second of Python work; loading the finished
 object back costs about a tenth of that. The cache is keyed by the bytes of every lexicon
-file, pixelguard's version and pyahocorasick's, so any change to the data or the code that
-reads it builds afresh. A cache that cannot be read or written is ignored: it only ever saves
+file, pixelguard's version, pyahocorasick's and the source of the modules whose objects are
+pickled, so any change to the data or the code that reads it builds afresh (a development
+checkout changes code without changing its version). A cache that cannot be read or written is ignored: it only ever saves
 time, never decides what is detected. `PIXELGUARD_CACHE_DIR=off` turns it off.
 """
 from __future__ import annotations
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
-FORMAT = "2"  # bump when the pickled classes change shape
+FORMAT = "3"  # bump when the cache's own layout changes
+_PACKAGE = Path(__file__).resolve().parent.parent
+# The modules whose classes are in the pickle: Lexicon and Term, KeyHints, Memo.
+PICKLED_CODE = ("detectors/lexicon.py", "detectors/keys.py", "memo.py")
 
 
 def cache_dir() -> Path | None:
@@ -46,6 +50,8 @@ def load_or_build(directory: Path, build: Callable[[Path], T]) -> T:
 
 def _key(directory: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{_version('pixelguard')}|{_version('pyahocorasick')}".encode())
+    for module in PICKLED_CODE:
+        digest.update((_PACKAGE / module).read_bytes() + b"\0")
     for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in (".toml", ".json")):
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+from ..decoders.percent import percent_decode
 from ..model import Field, Match
 from ..thirdparty import declared_sites, site_of
 from .base import RequestContext
@@ -139,7 +140,7 @@ class PageContextDetector:
         """The kind of page the path or title says (appointment, care search, form), if any."""
         if not self.page_kinds or not text:
             return None
-        words = f" {normalise(unquote(text[:MAX_TITLE]))} "
+        words = f" {normalise(percent_decode(text[:MAX_TITLE]))} "
         for kind in self.page_kinds:
             for phrase in kind.words + (kind.site_words if (health or own_site) else ()):
                 if phrase and f" {phrase} " in words:

@@ -24,3 +24,28 @@ def test_double_encoded_text_is_made_readable():
 def test_not_percent_encoding():
     assert PercentEncodedValue().decode("50% off", "x", ctx()) is None
     assert PercentEncodedValue().decode("100%AB", "x", ctx()) is None  # not UTF-8 once decoded
+
+
+def test_percent_decode_is_unquote_run_by_run():
+    # Decoding run by run is exact in ASCII text (an ASCII byte ends any UTF-8 sequence);
+    # other text goes to the standard library. Compared on random mixes of the hard cases.
+    import random
+    from urllib.parse import unquote
+
+    from pixelguard_addon.decoders.percent import percent_decode
+
+    pieces = ["%", "%2", "%E2", "%82", "%AC", "%C3", "%A9", "%FF", "%00", "%zz", "%41", "a", "+", " ",
+              "é", "%F0", "%9F", "%98", "%80", "%%", "%ef%bb%bf", "€"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        for errors in ("replace", "strict"):
+            try:
+                expected = unquote(text, errors=errors)
+            except UnicodeDecodeError:
+                expected = UnicodeDecodeError
+            try:
+                got = percent_decode(text, errors)
+            except UnicodeDecodeError:
+                got = UnicodeDecodeError
+            assert got == expected, (text, errors)

@@ -117,3 +117,75 @@ def test_a_value_that_left_a_note_is_never_skipped(monkeypatch):
     for _ in range(2):  # the note comes back on every request, not only the first
         walker = walk_all([Child(("query.a",), "plain", "a")], known)
         assert walker.budget.decoded.undecodable == ["query.a: exploding decoder failed (RuntimeError)"]
+
+
+def _every_value_in_the_captures() -> set[str]:
+    """Every value (containers too) the walker meets in the bundled captures and fixtures."""
+    from pathlib import Path
+
+    from pixelguard_addon.capture import read_capture
+    from pixelguard_addon.decoders import decode_request
+
+    root = Path(__file__).resolve().parents[2]
+    values = set()
+    for path in sorted(root.glob("tests/data/**/*.har")) + sorted(root.glob("pixelguard_addon/demo/*.har")):
+        try:
+            for request in read_capture(str(path)):
+                values.update(f.value for f in decode_request(request).fields)
+        except Exception:  # captures made to be broken: what they hold is not the point here
+            continue
+    return values
+
+
+CRAFTED = [
+    " {\"a\": 1} ", "\ufeff[1]", "/conditions/hiv", "https://x.example/a?b=1", " HTTP://X.ORG ",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2ln", "tv.1~em.abc", "a=1&b=2", "a=1",
+    "SGVsbG8gd29ybGQsIHRoaXMgaXMgdGV4dA==", "SGVsbG8gd29y bGQsIHRoaXMgaXMgdGV4dA", "H4sIAAAAAAAA/w==",
+    "%7B%22a%22%3A1%7D", "100%AB", "bel.7;1,2", "a=1;b=2", "x&y&z&w", "line one\nline two", "",
+    "PageView", "1795435374453", "fb.1.1763651000.987654321", "2026-11-23T12:02:55.802Z",
+]
+
+
+def test_every_decoder_that_unpacks_a_value_finds_its_candidate_in_it():
+    # The walker skips every decoder of a value in which no candidate is found: a candidate
+    # that missed a value its decoder reads would silently lose fields.
+    from pixelguard_addon.decoders.body import SNIFF
+    from pixelguard_addon.decoders.limits import Budget, Context
+    from pixelguard_addon.decoders.ndjson import LINE_DECODERS
+    from pixelguard_addon.decoders.registry import DECODERS
+
+    decoders = {id(d): d for d in (*VALUE_DECODERS, *SNIFF, *LINE_DECODERS,
+                                   *(entry.decoder for entry in DECODERS.values() if not entry.is_body_decoder))}
+    values = _every_value_in_the_captures() | set(CRAFTED)
+    unpacked = 0
+    for decoder in decoders.values():
+        assert decoder.candidate is not None, decoder.name
+        for value in values:
+            for key in ("x", "dl", "data"):
+                children = decoder.decode(value, key, Context(("query.x",), Budget(Limits())))
+                if children is not None:
+                    unpacked += 1
+                    assert decoder.candidate.search(value), (decoder.name, value[:80])
+    assert unpacked > 200  # the corpus does exercise the decoders
+
+
+def test_a_value_no_decoder_can_read_is_yielded_as_a_leaf_without_asking_them(monkeypatch):
+    asked = []
+    for decoder in VALUE_DECODERS:
+        original = decoder.decode
+        monkeypatch.setattr(decoder, "decode", lambda value, key, ctx, d=original: asked.append(value) or d(value, key, ctx))
+    walker = Walker(Limits())
+    walker.walk(Child(("query.ev",), "PageView", "ev"))
+    walker.walk(Child(("query.dl",), "https://a.example/x", "dl"))
+    assert [f.value for f in walker.fields][:2] == ["PageView", "https://a.example/x"]
+    assert "PageView" not in asked and "https://a.example/x" in asked
+
+
+def test_joined_candidates_need_every_decoder_to_have_one():
+    class Opaque:
+        name = "opaque"
+        candidate = None
+
+    assert walker_module.joined_candidates(VALUE_DECODERS).search("a=1")
+    assert walker_module.joined_candidates(VALUE_DECODERS).search("PageView") is None
+    assert walker_module.joined_candidates((*VALUE_DECODERS, Opaque())) is None

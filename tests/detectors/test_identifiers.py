@@ -420,3 +420,14 @@ def test_the_context_probe_sees_a_context_word_wherever_the_overlapped_pass_does
         found_by_probe += bool(overlapped)
         assert _Scan(value, detector._context_words, detector._context_probe)._context_found(value) == overlapped
     assert found_by_probe >= len(words)  # every word, alone, is found
+
+
+def test_a_hex_digest_is_a_hash_not_a_source_of_digit_runs(detector, hashed):
+    # A sha256 of a phone number holds digit runs by chance; under a phone key it is a hashed
+    # phone (PG-ID-HASHED), never a phone number read out of the hex.
+    import hashlib
+
+    digest = hashlib.sha256(b"12125550142").hexdigest()
+    assert detector.detect(field(digest, "udff[ph]"), ctx()) == []
+    assert [m.category for m in hashed.detect(field(digest, "udff[ph]"), ctx())] == ["identifier:hashed-phone"]
+    assert [m.category for m in detector.detect(field("2125550142", "udff[ph]"), ctx())] == ["identifier:phone"]

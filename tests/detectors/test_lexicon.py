@@ -150,6 +150,32 @@ def test_tags_and_categories(lexicon):
     assert (hit.category, hit.tags) == ("medication", ("substance-use",))
 
 
+def test_words_line_is_the_parsed_texts_line():
+    # find_terms asks the cheap line first and parses offsets only when it holds a term; the
+    # two must agree, Unicode casing (final sigma, dotted I) and escapes included.
+    import random
+
+    from pixelguard_addon.detectors.lexicon import _Text, words_line
+
+    pieces = list("abcXYZ'’ 019-_%+.Σσς") + ["%20", "%27", "%E2%80%99", "İ", "ß", "é", "ﬁ", "HIV", "Crohn's",
+                                             "STDs", "\u0301", "%C3%A9", "ΟΔΟΣ", "HIVTesting", "covid19"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert words_line(text) == _Text(text).normalised, text
+
+
+def test_ascii_tokens_are_the_unicode_tokens():
+    import random
+
+    from pixelguard_addon.detectors.lexicon import _ASCII_TOKEN, _TOKEN
+
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice("aBcDsS'0 1-_xYz.") for _ in range(rng.randint(0, 14)))
+        assert _ASCII_TOKEN.findall(text) == _TOKEN.findall(text), text
+
+
 def test_normalise():
     assert normalise("bipolarDisorder") == "bipolar disorder"
     assert normalise("/conditions/hiv-prep") == "conditions hiv prep"

@@ -38,6 +38,21 @@ def test_changed_data_builds_afresh(data):
     assert len(calls) == 2
 
 
+def test_changed_code_of_a_pickled_class_builds_afresh(data, tmp_path, monkeypatch):
+    # A development checkout changes KeyHints or Lexicon without changing the version: an old
+    # pickle would come back with the old shape (and fail at the first key it had not seen).
+    package = tmp_path / "package"
+    for module in lexicon_cache.PICKLED_CODE:
+        (package / module).parent.mkdir(parents=True, exist_ok=True)
+        (package / module).write_text("class KeyHints: pass\n")
+    monkeypatch.setattr(lexicon_cache, "_PACKAGE", package)
+    lexicon_cache.load_or_build(data, build)
+    lexicon_cache.load_or_build(data, build)
+    (package / "detectors/keys.py").write_text("class KeyHints: shape = 2\n")
+    lexicon_cache.load_or_build(data, build)
+    assert len(calls) == 2
+
+
 def test_corrupt_cache_file_is_rebuilt_not_trusted(data):
     lexicon_cache.load_or_build(data, build)
     cached = next((data.parent / "cache").iterdir())
