@@ -249,7 +249,7 @@ class Engine:
         # Masked once per request, not per finding: masking parses the whole query string.
         url, page = mask_url(request.url), (self._masked_page(page_url) if page_url else None)
         findings = [
-            Finding(
+            Finding.build(
                 rule_id=match.rule_id, category=match.category, severity=match.severity,
                 vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
                 method=request.method, url=url, host=request.host, page_url=page, chain=chain,

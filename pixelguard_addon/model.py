@@ -6,6 +6,7 @@ Nothing here imports mitmproxy: the live proxy and the offline scan both build a
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -108,6 +109,13 @@ class Field(NamedTuple):
         return head.split(".", 1)[0].split("(", 1)[0]
 
 
+def tuple_maker(cls: type) -> Any:
+    """`maker((a, b, c))` builds `cls(a, b, c)` for a NamedTuple without the Python-level
+    __new__ it calls (a frame per call): for the types built once per value of a request.
+    Every field is given, in order."""
+    return functools.partial(tuple.__new__, cls)
+
+
 def render_chain(steps: tuple[str, ...] | list[str]) -> str:
     parts: list[str] = []
     for step in steps:
@@ -183,6 +191,20 @@ class Finding:
         return data
 
     @classmethod
+    def build(cls, **values: Any) -> "Finding":
+        """`Finding(**values)` for the engine, which builds dozens per request: a frozen
+        dataclass's __init__ assigns its 21 fields one object.__setattr__ at a time, this fills
+        the instance's dict in one call. Every field without a default must be given; an
+        unknown name is refused, as __init__ would."""
+        if not _FINDING_REQUIRED <= values.keys() <= _FINDING_NAMES:
+            raise TypeError(f"Finding.build: missing {sorted(_FINDING_REQUIRED - values.keys())}, "
+                            f"unknown {sorted(values.keys() - _FINDING_NAMES)}")
+        finding = object.__new__(cls)
+        finding.__dict__.update(_FINDING_DEFAULTS)
+        finding.__dict__.update(values)
+        return finding
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
@@ -191,3 +213,6 @@ class Finding:
 
 
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+_FINDING_NAMES = frozenset(_FINDING_FIELDS)
+_FINDING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Finding) if f.default is not dataclasses.MISSING}
+_FINDING_REQUIRED = _FINDING_NAMES - _FINDING_DEFAULTS.keys()

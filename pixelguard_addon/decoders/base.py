@@ -46,7 +46,7 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 def printable_share(text: str) -> float:
     """Share of characters that read as text."""
-    if not text:
+    if not text or _NOT_TEXT.search(text) is None:  # text, nearly always: nothing to count
         return 1.0
     # Counted by substitution: findall would build a list as long as a binary body.
     return len(_NOT_TEXT.sub("", text)) / len(text)

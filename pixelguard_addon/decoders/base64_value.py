@@ -19,8 +19,9 @@ HEX_OR_DIGITS = re.compile(r"^[0-9A-Fa-f-]+$")
 
 class Base64Value:
     name = "base64"
-    # Spaces count: form decoding turned "+" into them (see decode_base64).
-    candidate = re.compile(r"[A-Za-z0-9+/_= -]{%d}" % MIN_LENGTH)
+    # Where the stripped value starts: it is all base64 (spaces count: form decoding turned "+"
+    # into them, see decode_base64). Anchored, so the search gives up at once elsewhere.
+    candidate = re.compile(r"\A\s*[A-Za-z0-9+/_= -]{%d}" % MIN_LENGTH)
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         raw = decode_base64(value)

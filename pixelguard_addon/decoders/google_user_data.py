@@ -16,7 +16,7 @@ USER_DATA = re.compile(r"^tv\.1~[A-Za-z0-9_]+\.")
 
 class GoogleUserDataValue:
     name = "tv.1"
-    candidate = re.compile(r"tv\.1~")
+    candidate = re.compile(r"\A\s*tv\.1~")
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip()

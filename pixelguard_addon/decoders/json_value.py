@@ -24,7 +24,7 @@ PathPart = str | int
 
 class JsonValue:
     name = "json"
-    candidate = re.compile(r"[{\[]")
+    candidate = re.compile(r"\A\s*\ufeff*[{\[]")  # where the value starts, as decode strips it
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip().lstrip("\ufeff")

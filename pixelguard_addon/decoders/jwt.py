@@ -13,7 +13,7 @@ JWT = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$")
 
 class JwtValue:
     name = "jwt"
-    candidate = re.compile(r"[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{8,}\.")
+    candidate = re.compile(r"\A\s*[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip()

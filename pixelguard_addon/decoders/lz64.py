@@ -18,7 +18,7 @@ LZ64 = re.compile(r"^[A-Za-z0-9+/]{16,}={0,3}$")
 
 class Lz64Value:
     name = "lz64"
-    candidate = re.compile(r"[A-Za-z0-9+/ ]{16}")  # spaces: "+" after form decoding
+    candidate = re.compile(r"\A\s*[A-Za-z0-9+/ ]{16}")  # spaces: "+" after form decoding
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip().replace(" ", "+")  # form decoding turned "+" into spaces

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator, NamedTuple
 
+from ..model import tuple_maker
 from .base import Child
 from .percent import percent_decode
 
@@ -16,6 +17,9 @@ class Pair(NamedTuple):
     key: str
     value: str
     has_value: bool  # False for a bare `?flag`: the key itself is the data
+
+
+_new_pair, _new_child = tuple_maker(Pair), tuple_maker(Child)  # one per pair of a query or form
 
 
 def parse_pairs(text: str) -> list[Pair]:
@@ -36,7 +40,7 @@ def read_pairs(text: str, limit: int | None = None) -> tuple[list[Pair], bool]:
         if limit is not None and len(pairs) >= limit:
             return pairs, True
         raw_key, has_value, raw_value = piece.partition("=")
-        pairs.append(Pair(form_unquote(raw_key), form_unquote(raw_value), bool(has_value)))
+        pairs.append(_new_pair((form_unquote(raw_key), form_unquote(raw_value), bool(has_value))))
     return pairs, False
 
 
@@ -68,7 +72,7 @@ def pair_children(pairs: list[Pair], prefix: str = "", head: tuple[str, ...] = (
     children = []
     for pair in pairs:
         if pair.value:
-            children.append(Child(head + (prefix + pair.key,), pair.value, pair.key))
+            children.append(_new_child((head + (prefix + pair.key,), pair.value, pair.key, False, None)))
         elif not pair.has_value:
             children.append(Child(head + (prefix + pair.key, "(key)"), pair.key, pair.key, final=True))
     return children

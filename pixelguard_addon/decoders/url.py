@@ -32,7 +32,7 @@ PAGE_URL_KEYS = frozenset({
 
 class UrlValue:
     name = "url"
-    candidate = re.compile("/")  # absolute URLs have "://", relative ones start with "/"
+    candidate = re.compile(r"\A\s*(?:/|(?i:https?)://)")  # where the stripped value starts
 
     def decode(self, value: str, key: str, ctx: Context) -> list[Child] | None:
         text = value.strip()

@@ -12,7 +12,7 @@ import functools
 import re
 
 from ..memo import MEMO_MAX_TEXT, RecentMap
-from ..model import Field
+from ..model import Field, tuple_maker
 from .base import Child, ValueDecoder
 from .base64_value import Base64Value
 from .form import FormValue
@@ -35,6 +35,9 @@ VALUE_DECODERS: tuple[ValueDecoder, ...] = (
     Base64Value(),
     PercentEncodedValue(),
 )
+
+
+_new_field = tuple_maker(Field)
 
 
 class Walker:
@@ -62,7 +65,7 @@ class Walker:
         """Yield one field; False once the field limit has been reached."""
         fields = self._fields
         if len(fields) < self._max_fields and not self.budget.exhausted:
-            fields.append(Field(steps, value, key, container))
+            fields.append(_new_field((steps, value, key, container)))
             return True
         if not self.budget.exhausted:  # the limit is hit just now: say where
             self.budget.partial("field limit", steps)
@@ -110,7 +113,7 @@ class Walker:
             return False
         candidates = self._standard_candidates if not node.decoders \
             else joined_candidates(self.vendor_values + node.decoders)
-        return candidates is None or candidates.search(node.value) is not None
+        return candidates is None or candidates.found_in(node.value)
 
     def _memo_key(self, node: Child, level: int) -> tuple | None:
         if self.seen is None or len(node.value) > MEMO_MAX_TEXT:
@@ -164,11 +167,34 @@ class Walker:
         return None
 
 
+class Candidates:
+    """Every decoder's candidate, as two patterns: those anchored at the start of the value
+    (`\\A…`), joined and tried there once, and the others, joined and searched for. One
+    alternation of both would try every anchored branch again at every position."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]):
+        anchored = [p.pattern[2:] for p in patterns if p.pattern.startswith(ANCHOR)]
+        floating = [p.pattern for p in patterns if not p.pattern.startswith(ANCHOR)]
+        self.at_start = re.compile(_alternation(anchored)) if anchored else None
+        self.anywhere = re.compile(_alternation(floating)) if floating else None
+
+    def found_in(self, value: str) -> bool:
+        return bool((self.at_start is not None and self.at_start.match(value))
+                    or (self.anywhere is not None and self.anywhere.search(value)))
+
+
+ANCHOR = "\\A"
+
+
+def _alternation(sources: list[str]) -> str:
+    return "|".join(f"(?:{source})" for source in sources)
+
+
 @functools.lru_cache(maxsize=64)  # a handful of decoder chains exist: the standard one, bodies', lines'
-def joined_candidates(decoders: tuple[ValueDecoder, ...]) -> re.Pattern[str] | None:
-    """One pattern finding every decoder's candidate (see `ValueDecoder`); None when one of
-    them has no candidate and so must always be tried."""
+def joined_candidates(decoders: tuple[ValueDecoder, ...]) -> Candidates | None:
+    """Every decoder's candidate (see `ValueDecoder`) joined; None when one of them has no
+    candidate and so must always be tried."""
     patterns = [getattr(decoder, "candidate", None) for decoder in decoders]
     if not patterns or any(pattern is None or pattern.flags != re.UNICODE for pattern in patterns):
         return None
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+    return Candidates(patterns)

@@ -143,6 +143,8 @@ CRAFTED = [
     "SGVsbG8gd29ybGQsIHRoaXMgaXMgdGV4dA==", "SGVsbG8gd29y bGQsIHRoaXMgaXMgdGV4dA", "H4sIAAAAAAAA/w==",
     "%7B%22a%22%3A1%7D", "100%AB", "bel.7;1,2", "a=1;b=2", "x&y&z&w", "line one\nline two", "",
     "PageView", "1795435374453", "fb.1.1763651000.987654321", "2026-11-23T12:02:55.802Z",
+    " \ufeff{\"a\": 1}", "\u00a0https://x.example/a?b=1", "HTTPS://X.EXAMPLE/A?B=1", "\t/conditions/hiv ",
+    " tv.1~em.abc", "\n eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2ln", "  SGVsbG8gd29ybGQsIHRoaXMgaXMgdGV4dA== ",
 ]
 
 
@@ -186,6 +188,7 @@ def test_joined_candidates_need_every_decoder_to_have_one():
         name = "opaque"
         candidate = None
 
-    assert walker_module.joined_candidates(VALUE_DECODERS).search("a=1")
-    assert walker_module.joined_candidates(VALUE_DECODERS).search("PageView") is None
+    standard = walker_module.joined_candidates(VALUE_DECODERS)
+    assert standard.found_in("a=1") and standard.found_in(" https://x.example") and standard.found_in("%7B")
+    assert not standard.found_in("PageView") and not standard.found_in("see https://x.example")
     assert walker_module.joined_candidates((*VALUE_DECODERS, Opaque())) is None

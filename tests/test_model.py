@@ -1,0 +1,41 @@
+import dataclasses
+import pickle
+
+import pytest
+
+from pixelguard_addon.model import Finding
+
+REQUIRED = dict(rule_id="PG-PHI-CONDITION", category="condition", severity="high", vendor="Meta Pixel",
+                vendor_id="meta", method="GET", url="https://www.facebook.com/tr/?ev=•••",
+                host="www.facebook.com", page_url=None, chain="query.cd[x] → json → text", evidence="HIV")
+
+
+def test_build_makes_the_finding_init_makes():
+    built = Finding.build(**REQUIRED, term="hiv", sensitive_tags=("hiv-sti",))
+    made = Finding(**REQUIRED, term="hiv", sensitive_tags=("hiv-sti",))
+    assert built == made and hash(built) == hash(made)
+    assert built.to_dict() == made.to_dict() and built.confidence == 1.0 and built.source == "live"
+    assert pickle.loads(pickle.dumps(built)) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.severity = "low"
+
+
+@pytest.mark.parametrize("values", [
+    {k: v for k, v in REQUIRED.items() if k != "evidence"},
+    {**REQUIRED, "evidense": "typo"},
+])
+def test_build_refuses_what_init_refuses(values):
+    with pytest.raises(TypeError):
+        Finding(**values)
+    with pytest.raises(TypeError):
+        Finding.build(**values)
+
+
+def test_tuple_maker_builds_the_named_tuple():
+    from pixelguard_addon.decoders.base import Child
+    from pixelguard_addon.model import Field, tuple_maker
+
+    field = tuple_maker(Field)((("query.x",), "v", "x", False))
+    assert type(field) is Field and field == Field(("query.x",), "v", "x") and field.chain == "query.x"
+    child = tuple_maker(Child)((("query.x",), "v", "x", False, None))
+    assert type(child) is Child and child == Child(("query.x",), "v", "x")
