@@ -18,23 +18,17 @@ from __future__ import annotations
 
 import statistics
 import time
-from importlib.resources import files
 
-from pixelguard_addon.capture import read_capture
+from benchlib import SMALL, demo_session, size, warmed_engine
 from pixelguard_addon.engine import Engine
-from pixelguard_addon.memo import Memo, RecentMap
-from pixelguard_addon.policy import load_policy
 
 FIRST_SIGHT_PASSES = 25
 REPEATS = 200
 FLUSHED_REPEATS = 20
 FLUSH_BYTES = 32 * 1024 * 1024  # more than this machine's CPU caches hold
-SMALL = 4096  # bytes of URL and body: the issue's "requests under 4 KB"
 LAPTOP_YARDSTICK = 10.0  # us for sum(range(1000)) on a 2024 laptop core
 
-demo = files("pixelguard_addon") / "demo"
-policy = load_policy(str(demo / "policy.toml"))
-requests = list(read_capture(str(demo / "portal-session.har")))
+policy, requests = demo_session()
 clock = time.perf_counter
 
 
@@ -56,10 +50,6 @@ def timed(engine: Engine, request) -> tuple[float, float, bool, int]:
     return elapsed, elapsed * LAPTOP_YARDSTICK / yardstick(), inspection.first_party, size(request)
 
 
-def size(request) -> int:
-    return len(request.url) + len(request.body)
-
-
 def report(label: str, samples: list[tuple[float, float, bool, int]]) -> None:
     third = [s for s in samples if not s[2] and s[3] < SMALL]
     print(f"{label}: {len(samples)} inspections, {len(samples) / sum(s[0] for s in samples) * 1e6:.0f} "
@@ -71,34 +61,12 @@ def report(label: str, samples: list[tuple[float, float, bool, int]]) -> None:
               f"mean {statistics.fmean(raw):6.0f} us   (p50 scaled to a laptop core: {laptop:4.0f} us)")
 
 
-def memos_of(root: object) -> list:
-    """Every Memo and RecentMap reachable from `root` through pixelguard's own objects: the
-    engine's, its detectors' and the lexicon's (which engines share)."""
-    seen, found, todo = set(), [], [root]
-    while todo:
-        item = todo.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, (Memo, RecentMap)):
-            found.append(item)
-        elif isinstance(item, (list, tuple)):
-            todo.extend(item)
-        elif isinstance(item, dict):
-            todo.extend(item.values())
-        elif type(item).__module__.startswith("pixelguard_addon") and hasattr(item, "__dict__"):
-            todo.extend(vars(item).values())
-    return found
-
-
 print(f"this machine: sum(range(1000)) takes {yardstick():.0f} us (a 2024 laptop core: about 10 us)")
 started = clock()
-engine = Engine(policy)
+Engine(policy)
 print(f"engine start-up (catalog, lexicon, canaries): {(clock() - started) * 1000:.0f} ms")
 print(f"demo capture: {len(requests)} requests")
-for request in requests:  # the warm-up a proxy's first page view gives it
-    engine.inspect(request)
-memos = memos_of(engine)
+engine, memos = warmed_engine(policy, requests)
 
 
 def first_sight() -> list:
