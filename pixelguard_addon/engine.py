@@ -78,7 +78,7 @@ class Engine:
         # (value, key, role, vendor) → what the field detectors say: they depend on nothing else
         self._field_memo = Memo()
         self._seen_values = RecentMap()
-        self._profiled = RecentMap()  # (match, authenticated, identifier) → the profile's verdict
+        self._profiled = RecentMap()  # (category, severity, authenticated, identifier) → the profile's verdict
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
         self._check_allowed_vendors()
@@ -274,12 +274,14 @@ class Engine:
             best[key] = (chain, self._profile_applied(match, authenticated, identifier), terms)
 
     def _profile_applied(self, match: Match, authenticated: bool, identifier: bool) -> Match:
-        memo_key = (match, authenticated, identifier)
-        applied = self._profiled.get(memo_key)
-        if applied is None:
-            applied = self.profile.apply(match, authenticated, identifier)
-            self._profiled.put(memo_key, applied)
-        return applied
+        memo_key = (match.category, match.severity, authenticated, identifier)
+        verdict = self._profiled.get(memo_key)
+        if verdict is None:
+            verdict = self.profile.verdict(*memo_key) or ()
+            self._profiled.put(memo_key, verdict)
+        if not verdict or (match.severity, match.citation) == verdict:
+            return match
+        return match.but(severity=verdict[0], citation=verdict[1])
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

@@ -153,6 +153,15 @@ class Match:
     key_context: str = ""  # the payload key that raised or lowered confidence, and which
     citation: str = ""  # the rule or guidance the severity follows (regulatory profile)
 
+    def but(self, **changes: Any) -> "Match":
+        """dataclasses.replace(self, **changes), for the engine's per-finding path: a copy of the
+        instance's dict, where replace() goes through fields() and a frozen __init__."""
+        if not changes.keys() <= self.__dict__.keys():
+            raise TypeError(f"Match has no field {sorted(changes.keys() - self.__dict__.keys())}")
+        copy = object.__new__(Match)
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -45,13 +45,18 @@ class Profile:
         return None
 
     def apply(self, match: Match, authenticated: bool, identifier: bool) -> Match:
-        found = self.rule_for(match.category, authenticated, identifier)
+        verdict = self.verdict(match.category, match.severity, authenticated, identifier)
+        return match if verdict is None else dataclasses.replace(match, severity=verdict[0], citation=verdict[1])
+
+    def verdict(self, category: str, severity: str, authenticated: bool, identifier: bool) -> tuple[str, str] | None:
+        """(severity, citation) the profile gives a match, or None when no rule applies: all
+        `apply` depends on, so the engine can remember it by these four values."""
+        found = self.rule_for(category, authenticated, identifier)
         if found is None:
-            return match
+            return None
         key, rule = found
-        severity = match.severity if rule.severity == KEEP else rule.severity
-        citation = f"profile {self.name} [{key} → {severity}]: {rule.why}. {self.cite}"
-        return dataclasses.replace(match, severity=severity, citation=citation)
+        severity = severity if rule.severity == KEEP else rule.severity
+        return severity, f"profile {self.name} [{key} → {severity}]: {rule.why}. {self.cite}"
 
 
 @dataclass(frozen=True)

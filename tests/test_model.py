@@ -39,3 +39,15 @@ def test_tuple_maker_builds_the_named_tuple():
     assert type(field) is Field and field == Field(("query.x",), "v", "x") and field.chain == "query.x"
     child = tuple_maker(Child)((("query.x",), "v", "x", False, None))
     assert type(child) is Child and child == Child(("query.x",), "v", "x")
+
+
+def test_match_but_is_dataclasses_replace():
+    from pixelguard_addon.model import Match
+
+    match = Match(rule_id="PG-PHI-CONDITION", category="condition", severity="high", evidence="HIV", term="hiv")
+    changed = match.but(severity="critical", citation="profile hipaa")
+    assert changed == dataclasses.replace(match, severity="critical", citation="profile hipaa")
+    assert hash(changed) == hash(dataclasses.replace(match, severity="critical", citation="profile hipaa"))
+    assert match.severity == "high" and changed.term == "hiv"
+    with pytest.raises(TypeError):
+        match.but(severty="low")

@@ -391,6 +391,8 @@ class IdentifierDetector:
         if len(text) in _DIGEST_LENGTHS and digits < len(text) and _HEX_DIGEST.fullmatch(text):
             return []
         hints, negative = self._key_context(item.key)
+        if not (has_at or digits or has_colon or any(hints)) and text.isascii():
+            return []  # every pattern needs an @, a digit, a colon or a key naming its kind
         scan = _Scan(text, self._context_words, self._context_probe)
         count = min(digits, MAX_MIN_DIGITS)
         plan = self._eligible[count]

@@ -58,6 +58,7 @@ APOSTROPHE, CURLY_APOSTROPHE = "'", "’"  # dropped from words: `Crohn's` = `cr
 # half the cost per call, and most values are short ASCII strings
 _ASCII_TOKEN = re.compile(r"[A-Z]{2,}s(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+(?:'[a-z]+)*"
                           r"|[A-Z]+(?:'[A-Z]+)*|[0-9]+|[A-Za-z]+")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+|\+")
 _ASCII_LOWER_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/_=.-]{24,}")
@@ -253,10 +254,14 @@ class Lexicon:
         if entries:
             self.automaton.make_automaton()
         self._empty = not entries
+        # With no all-digit entry, a text without letters can hold nothing: skipped unread
+        self._letters_needed = not any(key.replace(" ", "").isdigit() for key in entries)
         self._memo = Memo()
 
     def find_terms(self, text: str, key: str = "") -> list[TermHit]:
         """Lexicon terms in `text`, longest match first at each place, ambiguity resolved."""
+        if self._letters_needed and text.isascii() and "%" not in text and _ASCII_LETTER.search(text) is None:
+            return []  # ids, timestamps, counters: no word to find (an escape may hide a letter)
         return self._memo.get((text, key), text, lambda: self._find_safely(text, key))
 
     def _find_safely(self, text: str, key: str) -> list[TermHit]:

@@ -232,6 +232,17 @@ def test_a_new_term_is_a_data_change(tmp_path):
     assert lexicon.find_terms("ZorblaxSyndrome")[0].tags == ("genetic",)
 
 
+def test_text_without_letters_is_read_only_when_a_term_has_none(tmp_path, lexicon):
+    # Ids and timestamps are skipped unread, unless the lexicon holds an all-digit term.
+    assert lexicon._letters_needed and lexicon.find_terms("1795435374453") == []
+    assert [h.term for h in lexicon.find_terms("%48%49%56")] == ["HIV"]  # letters behind escapes
+    folder = write_lexicon(tmp_path, '[[term]]\ntext = "988"\ncategory = "status"\n')
+    digits_only = load_lexicon(folder)
+    assert not digits_only._letters_needed
+    assert [h.term for h in digits_only.find_terms("call 988")] == ["988"]
+    assert [h.term for h in digits_only.find_terms("988")] == ["988"]
+
+
 def test_stop_and_context_are_data(tmp_path):
     folder = write_lexicon(tmp_path, '[[term]]\ntext = "fog"\ncategory = "symptom"\nambiguous = true\n'
                                      '[context]\nwords = ["brain"]\nkey_words = ["complaint"]\n'
