@@ -8,7 +8,9 @@ expects, it falls back to `mask_text`, which shows at most two characters.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from .decoders.percent import percent_decode
 
 DOT = "•"
 HIDDEN = DOT * 3
@@ -118,25 +120,18 @@ def mask_url(url: str) -> str:
 def _masked_query(query: str) -> str:
     """Read as parse_qsl(keep_blank_values=True) would, without decoding the values it hides:
     `a=1&&b=&c%5Bx%5D` → `a=•••&b&c[x]`. Values are masked first; what escapes are left then
-    belong to keys, and decode in one pass (an ASCII character or "•" ends every sequence, so
-    each key decodes as it would alone)."""
+    belong to keys, and decode in one pass (an unescaped character ends every run of escapes,
+    so each key decodes as it would alone)."""
     masked = _EMPTY_VALUE.sub("", _PAIR_VALUE.sub(_MASKED_VALUE, query))
     if "&&" in masked or masked[:1] == "&" or masked[-1:] == "&":
         masked = _EMPTY_PIECES.sub("&", masked).strip("&")
-    return unquote_plus(masked, errors="replace") if "%" in masked or "+" in masked else masked
+    return percent_decode(masked.replace("+", " ")) if "%" in masked or "+" in masked else masked
 
 
 _PAIR_VALUE = re.compile(r"=[^&]+")  # from a pair's first "=" to its end
 _MASKED_VALUE = "=" + HIDDEN
 _EMPTY_VALUE = re.compile(r"=(?=&|$)")
 _EMPTY_PIECES = re.compile(r"&{2,}")
-
-
-def _masked_pair(piece: str) -> str:
-    key, _, value = piece.partition("=")
-    if "%" in key or "+" in key:
-        key = unquote_plus(key, errors="replace")
-    return f"{key}={HIDDEN}" if value else key
 
 
 _LONG_NUMBER = re.compile(r"\d{4,}")  # patient, account and order ids in paths

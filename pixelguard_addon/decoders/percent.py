@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 from .base import Child
 from .limits import Context
@@ -15,13 +14,11 @@ _ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 def percent_decode(text: str, errors: str = "replace") -> str:
     """`urllib.parse.unquote(text, errors=errors)`, faster where escapes are many (a page URL
     in a pixel's `dl`, JSON in Meta's `cd[…]`): the standard library decodes escape by escape
-    in Python, this decodes run by run. In ASCII text an unescaped character is an ASCII
-    byte, which ends any UTF-8 sequence: each run decodes alone exactly as it does inside the
-    whole. Other text is left to the standard library."""
+    in Python, this decodes run by run. An unescaped character ends a run in both: the standard
+    library decodes ASCII stretches alone and keeps other characters as they are, and an ASCII
+    byte ends any UTF-8 sequence, so each run decodes alone exactly as it does there."""
     if "%" not in text:
         return text
-    if not text.isascii():
-        return unquote(text, errors=errors)
     return _ESCAPE_RUN.sub(lambda run: bytes.fromhex(run.group().replace("%", "")).decode("utf-8", errors), text)
 
 
