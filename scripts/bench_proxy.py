@@ -297,7 +297,9 @@ def addon_cpu_per_request(mix: list, policy: str, mode: str) -> float:
         addon = PixelGuard()
         with taddons.context(addon) as tctx:
             tctx.configure(addon, pixelguard_policy=policy, pixelguard_mode=mode)
-            flows = [tflow.tflow(req=http.Request.make(method, url, body, headers), live=True)
+            # with the Host header every HTTP/1.1 client sends, as the requests through mitmdump have
+            flows = [tflow.tflow(req=http.Request.make(method, url, body, {"Host": urlsplit(url).netloc, **headers}),
+                                 live=True)
                      for method, url, headers, body in mix]
             for flow in flows[:WARMUP]:
                 addon.requestheaders(flow)
