@@ -184,7 +184,7 @@ class Engine:
             if item.key:
                 role = known_roles((item.key, vendor_id))
                 if role is None:
-                    role = self._key_role(item.key, vendor, vendor_id)
+                    role = self._learn_key_role(item.key, vendor, vendor_id)
             if role:
                 if role in PAGE_ROLES and _inherited_role(steps, roles) not in PAGE_ROLES and item.value.strip():
                     page_urls.append((item, item.value))
@@ -216,11 +216,11 @@ class Engine:
                 self._masked_pages.put(page_url, masked)
         return masked
 
-    def _key_role(self, key: str, vendor: Vendor | None, vendor_id: str) -> str:
-        role = self._key_roles.get((key, vendor_id))
-        if role is None:
-            role = self.catalog.role_of(key, vendor)
-            self._key_roles.put((key, vendor_id), role)
+    def _learn_key_role(self, key: str, vendor: Vendor | None, vendor_id: str) -> str:
+        """The catalog's role for a payload key, remembered for the next request (a miss of
+        `_key_roles`, which _scan_fields reads directly)."""
+        role = self.catalog.role_of(key, vendor)
+        self._key_roles.put((key, vendor_id), role)
         return role
 
     def _merge(self, request: CapturedRequest, inspection: Inspection, page_url: str | None,

@@ -167,13 +167,16 @@ class Walker:
         return None
 
 
+ANCHOR = "\\A"  # a candidate starting so is tried at the start of the value only
+
+
 class Candidates:
     """Every decoder's candidate, as two patterns: those anchored at the start of the value
     (`\\A…`), joined and tried there once, and the others, joined and searched for. One
     alternation of both would try every anchored branch again at every position."""
 
     def __init__(self, patterns: list[re.Pattern[str]]):
-        anchored = [p.pattern[2:] for p in patterns if p.pattern.startswith(ANCHOR)]
+        anchored = [p.pattern[len(ANCHOR):] for p in patterns if p.pattern.startswith(ANCHOR)]
         floating = [p.pattern for p in patterns if not p.pattern.startswith(ANCHOR)]
         self.at_start = re.compile(_alternation(anchored)) if anchored else None
         self.anywhere = re.compile(_alternation(floating)) if floating else None
@@ -181,9 +184,6 @@ class Candidates:
     def found_in(self, value: str) -> bool:
         return bool((self.at_start is not None and self.at_start.match(value))
                     or (self.anywhere is not None and self.anywhere.search(value)))
-
-
-ANCHOR = "\\A"
 
 
 def _alternation(sources: list[str]) -> str:
