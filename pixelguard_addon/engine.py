@@ -79,6 +79,7 @@ class Engine:
         self._field_memo = Memo()
         self._seen_values = RecentMap()
         self._profiled = RecentMap()  # (category, severity, authenticated, identifier) → the profile's verdict
+        self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
         self._check_allowed_vendors()
@@ -248,17 +249,19 @@ class Engine:
         allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
         # Masked once per request, not per finding: masking parses the whole query string.
         url, page = mask_url(request.url), (self._masked_page(page_url) if page_url else None)
+        shared = {  # the request's part of every finding
+            "vendor": inspection.vendor_name, "vendor_id": vendor.id if vendor else "", "method": request.method,
+            "url": url, "host": request.host, "page_url": page, "source": request.source, "index": request.index,
+            "allowed": allowed,
+        }
         findings = [
-            Finding.build(
-                rule_id=match.rule_id, category=match.category, severity=match.severity,
-                vendor=inspection.vendor_name, vendor_id=vendor.id if vendor else "",
-                method=request.method, url=url, host=request.host, page_url=page, chain=chain,
-                evidence=match.evidence, detail=match.detail, confidence=match.confidence,
-                term=", ".join(terms), sensitive_tags=match.sensitive_tags,
-                source=request.source, index=request.index, allowed=allowed,
-                revealed=raw[key][:REVEAL_LIMIT] if self.reveal_evidence else "",
-                key_context=match.key_context, citation=match.citation,
-            )
+            Finding.build({
+                **shared, "rule_id": match.rule_id, "category": match.category, "severity": match.severity,
+                "chain": chain, "evidence": match.evidence, "detail": match.detail, "confidence": match.confidence,
+                "term": ", ".join(terms), "sensitive_tags": match.sensitive_tags,
+                "revealed": raw[key][:REVEAL_LIMIT] if self.reveal_evidence else "",
+                "key_context": match.key_context, "citation": match.citation,
+            })
             for key, (chain, match, terms) in best.items()
         ]
         findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
@@ -274,14 +277,21 @@ class Engine:
             best[key] = (chain, self._profile_applied(match, authenticated, identifier), terms)
 
     def _profile_applied(self, match: Match, authenticated: bool, identifier: bool) -> Match:
+        # The field memo hands out the same Match objects request after request: their profiled
+        # copies are remembered by identity (the entry keeps the match, and `is` checks it, so a
+        # reused id never answers for another object), not by a hash of every field.
+        remembered = self._applied.get((id(match), authenticated, identifier))
+        if remembered is not None and remembered[0] is match:
+            return remembered[1]
         memo_key = (match.category, match.severity, authenticated, identifier)
         verdict = self._profiled.get(memo_key)
         if verdict is None:
             verdict = self.profile.verdict(*memo_key) or ()
             self._profiled.put(memo_key, verdict)
-        if not verdict or (match.severity, match.citation) == verdict:
-            return match
-        return match.but(severity=verdict[0], citation=verdict[1])
+        applied = match if not verdict or (match.severity, match.citation) == verdict \
+            else match.but(severity=verdict[0], citation=verdict[1])
+        self._applied.put((id(match), authenticated, identifier), (match, applied))
+        return applied
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

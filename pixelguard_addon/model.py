@@ -117,6 +117,11 @@ def tuple_maker(cls: type) -> Any:
 
 
 def render_chain(steps: tuple[str, ...] | list[str]) -> str:
+    return _rendered(tuple(steps))
+
+
+@functools.lru_cache(maxsize=4096)  # a session's payloads have a few hundred shapes; fields repeat them
+def _rendered(steps: tuple[str, ...]) -> str:
     parts: list[str] = []
     for step in steps:
         if step.startswith("(") and parts:
@@ -200,7 +205,7 @@ class Finding:
         return data
 
     @classmethod
-    def build(cls, **values: Any) -> "Finding":
+    def build(cls, values: dict[str, Any]) -> "Finding":
         """`Finding(**values)` for the engine, which builds dozens per request: a frozen
         dataclass's __init__ assigns its 21 fields one object.__setattr__ at a time, this fills
         the instance's dict in one call. Every field without a default must be given; an

@@ -208,3 +208,22 @@ def test_a_value_seen_again_is_reported_where_it_is_now_and_as_the_role_says():
     assert [f.chain for f in meta.findings] == [f.chain for f in again.findings] == ["query.cd[reason]"]
     assert [(f.vendor_id, f.chain) for f in segment.findings] == [("segment", "body → json → properties.reason")]
     assert all(f.rule_id != "PG-PHI-CONDITION" for f in as_page.findings)  # dl is the page URL role
+
+
+def test_a_session_seen_twice_gives_the_findings_a_fresh_engine_gives():
+    # Everything the engine remembers between requests (decoded values, detector answers,
+    # profiled matches, masked pages) must change how fast it answers, never what.
+    from importlib.resources import files
+
+    from pixelguard_addon.capture import read_capture
+
+    demo = files("pixelguard_addon") / "demo"
+    policy = load_policy(str(demo / "policy.toml"))
+    requests = list(read_capture(str(demo / "portal-session.har")))
+    first_time = [inspection.findings for inspection in map(Engine(policy).inspect, requests)]
+    seasoned = Engine(policy)
+    for request_ in requests:
+        seasoned.inspect(request_)
+    second_time = [seasoned.inspect(request_).findings for request_ in requests]
+    assert second_time == first_time
+    assert sum(map(len, first_time)) > 50

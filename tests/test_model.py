@@ -11,7 +11,7 @@ REQUIRED = dict(rule_id="PG-PHI-CONDITION", category="condition", severity="high
 
 
 def test_build_makes_the_finding_init_makes():
-    built = Finding.build(**REQUIRED, term="hiv", sensitive_tags=("hiv-sti",))
+    built = Finding.build({**REQUIRED, "term": "hiv", "sensitive_tags": ("hiv-sti",)})
     made = Finding(**REQUIRED, term="hiv", sensitive_tags=("hiv-sti",))
     assert built == made and hash(built) == hash(made)
     assert built.to_dict() == made.to_dict() and built.confidence == 1.0 and built.source == "live"
@@ -28,7 +28,7 @@ def test_build_refuses_what_init_refuses(values):
     with pytest.raises(TypeError):
         Finding(**values)
     with pytest.raises(TypeError):
-        Finding.build(**values)
+        Finding.build(values)
 
 
 def test_tuple_maker_builds_the_named_tuple():
