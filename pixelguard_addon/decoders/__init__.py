@@ -26,13 +26,11 @@ __all__ = ["DECODERS", "Limits", "decode_request", "VALUE_DECODERS"]
 def walk_url(request: CapturedRequest, walker: Walker) -> None:
     url = request_url(request.url)
     walker.emit(("path",), url.path, "path", container=url.path_is_container)
-    for root in url.roots:
-        walker.walk(root)
+    walker.walk_all(url.roots)
 
 
 def walk_headers(request: CapturedRequest, walker: Walker) -> None:
-    for root in header_roots(request):
-        walker.walk(root)
+    walker.walk_all(header_roots(request))
 
 
 REQUEST_PARTS: tuple[tuple[str, Callable[[CapturedRequest, Walker], None]], ...] = (

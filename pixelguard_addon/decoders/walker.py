@@ -78,7 +78,14 @@ class Walker:
         Returns whether the root itself was unpacked (callers use it to tell "a JSON body"
         from "a body that claimed to be JSON but is not").
         """
-        stack: list[tuple] = [(root.steps, root, depth)]
+        return self._walk([(root.steps, root, depth)], root)
+
+    def walk_all(self, roots: list[Child]) -> None:
+        """`walk` each root in turn (a query's pairs), on one stack: the same fields in the
+        same order, without a walk per pair."""
+        self._walk([(root.steps, root, 0) for root in reversed(roots)], None)
+
+    def _walk(self, stack: list[tuple], root: Child | None) -> bool:
         root_unpacked = False
         while stack:
             entry = stack.pop()

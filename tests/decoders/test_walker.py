@@ -192,3 +192,19 @@ def test_joined_candidates_need_every_decoder_to_have_one():
     assert standard.found_in("a=1") and standard.found_in(" https://x.example") and standard.found_in("%7B")
     assert not standard.found_in("PageView") and not standard.found_in("see https://x.example")
     assert walker_module.joined_candidates((*VALUE_DECODERS, Opaque())) is None
+
+
+def test_walk_all_yields_what_walking_each_root_yields():
+    from pixelguard_addon.decoders.url import request_url
+
+    url = ("https://www.facebook.com/tr/?id=1&ev=PageView&dl=https%3A%2F%2Fportal.example%2Fconditions%2Fhiv"
+           "&cd[x]=%7B%22a%22%3A%22b%22%7D&flag&ud[em]=abc")
+    roots = request_url(url).roots
+    for limit in (1000, 6, 3):  # the field limit cuts both at the same place
+        one_by_one, together = Walker(Limits(max_fields=limit)), Walker(Limits(max_fields=limit))
+        for root in roots:
+            one_by_one.walk(root)
+        together.walk_all(roots)
+        assert together.fields == one_by_one.fields
+        assert together.budget.decoded.partial == one_by_one.budget.decoded.partial
+    assert len(Walker(Limits()).fields) == 0 and len(one_by_one.fields) == 3
