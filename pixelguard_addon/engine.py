@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from .catalog import Catalog, Vendor, load_catalog, patterns_dir
 from .decoders import Limits, decode_request
 from .masking import mask_url
-from .memo import MEMO_MAX_TEXT, Memo, RecentMap
+from .memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
@@ -200,7 +200,9 @@ class Engine:
             memo_key = (item.value, item.key, role, vendor_id)
             matches = lookup(memo_key)
             if matches is None:
-                matches = store(memo_key, item.value, self._detect_field(item, FieldContext(role, vendor_id)))
+                matches = self._detect_field(item, FieldContext(role, vendor_id))
+                if len(item.key) <= MEMO_MAX_KEY:  # keys are the sender's: a huge one is not kept
+                    matches = store(memo_key, item.value, matches)
             if matches:
                 located += [(item, match) for match in matches]
         return located, page_urls, titles

@@ -13,6 +13,9 @@ T = TypeVar("T")
 
 MEMO_ENTRIES = 4096
 MEMO_MAX_TEXT = 2048  # longer values are rarely repeated word for word: not worth holding
+# Payload keys are the sender's: only keys up to this long are remembered (as a memo's key or a
+# key cache's entry), so a full memo stays small whatever a page sends.
+MEMO_MAX_KEY = 256
 
 
 class Memo:

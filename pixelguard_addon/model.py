@@ -117,10 +117,14 @@ def tuple_maker(cls: type) -> Any:
 
 
 def render_chain(steps: tuple[str, ...] | list[str]) -> str:
-    return _rendered(tuple(steps))
+    steps = tuple(steps)
+    # Remembered only when short: the keys in steps are the sender's, and may be huge.
+    return _remembered_chain(steps) if sum(map(len, steps)) <= CHAIN_MEMO_MAX else _rendered(steps)
 
 
-@functools.lru_cache(maxsize=4096)  # a session's payloads have a few hundred shapes; fields repeat them
+CHAIN_MEMO_MAX = 512  # characters of steps; 4096 chains at most are remembered
+
+
 def _rendered(steps: tuple[str, ...]) -> str:
     parts: list[str] = []
     for step in steps:
@@ -129,6 +133,9 @@ def _rendered(steps: tuple[str, ...]) -> str:
         else:
             parts.append(step)
     return " → ".join(parts)
+
+
+_remembered_chain = functools.lru_cache(maxsize=4096)(_rendered)  # a session's payloads have a few hundred shapes
 
 
 @dataclass

@@ -227,3 +227,14 @@ def test_a_session_seen_twice_gives_the_findings_a_fresh_engine_gives():
     second_time = [seasoned.inspect(request_).findings for request_ in requests]
     assert second_time == first_time
     assert sum(map(len, first_time)) > 50
+
+
+def test_a_field_under_a_huge_key_is_detected_every_time_and_never_remembered(engine):
+    from pixelguard_addon.memo import MEMO_MAX_KEY
+
+    key = "k" * (MEMO_MAX_KEY + 1)
+    body = json.dumps({"properties": {key: "HIV test"}}).encode()
+    for _ in range(2):
+        found = engine.inspect(request("https://api.segment.io/v1/t", method="POST", body=body)).findings
+        assert [f.category for f in found] == ["condition"]
+    assert all(len(memo_key[1]) <= MEMO_MAX_KEY for memo_key in engine._field_memo._results)

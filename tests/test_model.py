@@ -51,3 +51,12 @@ def test_match_but_is_dataclasses_replace():
     assert match.severity == "high" and changed.term == "hiv"
     with pytest.raises(TypeError):
         match.but(severty="low")
+
+
+def test_chains_render_alike_remembered_or_not():
+    from pixelguard_addon.model import CHAIN_MEMO_MAX, render_chain
+
+    assert render_chain(("body", "(gzip)", "json", "properties.reason")) == "body(gzip) → json → properties.reason"
+    assert render_chain(["query.dl", "url.path"]) == "query.dl → url.path"
+    huge = ("body", "json", "k" * (CHAIN_MEMO_MAX + 1))
+    assert render_chain(huge) == f"body → json → {'k' * (CHAIN_MEMO_MAX + 1)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..memo import MEMO_MAX_TEXT, RecentMap
+from ..memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, RecentMap
 from ..model import Field, tuple_maker
 from .base import Child, ValueDecoder
 from .base64_value import Base64Value
@@ -97,7 +97,7 @@ class Walker:
                 if not self.emit(steps, node.value, node.key):
                     return root_unpacked
                 continue
-            memo_key = self._memo_key(node, level)
+            memo_key = self._memo_key(node, steps, level)
             if memo_key is not None:
                 replayed = self._replay(memo_key, steps)
                 if replayed is not None:
@@ -122,8 +122,10 @@ class Walker:
             else joined_candidates(self.vendor_values + node.decoders)
         return candidates is None or candidates.found_in(node.value)
 
-    def _memo_key(self, node: Child, level: int) -> tuple | None:
-        if self.seen is None or len(node.value) > MEMO_MAX_TEXT:
+    def _memo_key(self, node: Child, steps: tuple[str, ...], level: int) -> tuple | None:
+        # Keys and steps are the sender's too: an entry stays small or is not made.
+        if self.seen is None or len(node.value) > MEMO_MAX_TEXT or len(node.key) > MEMO_MAX_KEY \
+                or sum(map(len, steps)) > MEMO_MAX_TEXT:
             return None
         return node.value, node.key, node.decoders, self.vendor_values, level
 

@@ -25,6 +25,7 @@ import regex
 from ..model import Field, Match, SEVERITIES
 from .base import FieldContext, ascii_lower, count_digits
 from .keys import KeyHints
+from ..memo import MEMO_MAX_KEY
 from .loading import TomlFile
 from ..masking import MASKERS, mask_hash, mask_text
 from .validators import VALIDATORS
@@ -454,7 +455,7 @@ class IdentifierDetector:
             hints = tuple(kind.hints.match(key) if key and kind.hints else "" for kind in self.table.kinds)
             negative = self.table.negative.hints.match(key) if key and self.table.negative.hints else ""
             cached = (hints, negative)
-            if len(self._keys) < 8192:
+            if len(self._keys) < 8192 and len(key) <= MEMO_MAX_KEY:
                 self._keys[key] = cached
         return cached
 

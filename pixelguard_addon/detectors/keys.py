@@ -12,6 +12,8 @@ import functools
 import re
 from typing import Iterable
 
+from ..memo import MEMO_MAX_KEY
+
 _SEGMENT = re.compile(r"[\[\].:/]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -22,10 +24,18 @@ def innermost(key: str) -> str:
     return segments[-1] if segments else ""
 
 
-@functools.lru_cache(maxsize=8192)  # payload keys repeat endlessly; the cache bounds memory
+
+
 def key_words(key: str) -> tuple[str, ...]:
+    return _remembered_words(key) if len(key) <= MEMO_MAX_KEY else _words(key)
+
+
+def _words(key: str) -> tuple[str, ...]:
     last = innermost(key)[:128]
     return tuple(w for w in _WORD_SPLIT.split(_CAMEL.sub("_", last).lower()) if w)
+
+
+_remembered_words = functools.lru_cache(maxsize=8192)(_words)  # payload keys repeat endlessly
 
 
 class KeyHints:
@@ -45,7 +55,7 @@ class KeyHints:
         if key in self._cache:
             return self._cache[key]
         hint = self._match(key)
-        if len(self._cache) < 8192:
+        if len(self._cache) < 8192 and len(key) <= MEMO_MAX_KEY:
             self._cache[key] = hint
         return hint
 

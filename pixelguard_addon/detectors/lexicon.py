@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import regex
 
-from ..memo import Memo
+from ..memo import MEMO_MAX_KEY, Memo
 from ..model import Field, Match
 from .base import FieldContext
 from . import lexicon_cache
@@ -262,6 +262,8 @@ class Lexicon:
         """Lexicon terms in `text`, longest match first at each place, ambiguity resolved."""
         if self._letters_needed and text.isascii() and "%" not in text and _ASCII_LETTER.search(text) is None:
             return []  # ids, timestamps, counters: no word to find (an escape may hide a letter)
+        if len(key) > MEMO_MAX_KEY:  # keys are the sender's: a huge one is not kept
+            return self._find_safely(text, key)
         return self._memo.get((text, key), text, lambda: self._find_safely(text, key))
 
     def _find_safely(self, text: str, key: str) -> list[TermHit]:

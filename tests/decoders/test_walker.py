@@ -208,3 +208,17 @@ def test_walk_all_yields_what_walking_each_root_yields():
         assert together.fields == one_by_one.fields
         assert together.budget.decoded.partial == one_by_one.budget.decoded.partial
     assert len(Walker(Limits()).fields) == 0 and len(one_by_one.fields) == 3
+
+
+def test_a_container_under_a_huge_key_is_walked_but_not_remembered():
+    from pixelguard_addon.memo import MEMO_MAX_KEY
+
+    for key, remembered in (("x", 1), ("k" * (MEMO_MAX_KEY + 1), 0)):
+        seen = RecentMap()
+        walker = Walker(Limits(), seen=seen)
+        walker.walk(Child(("query." + key,), "a=1&b=2", key))
+        assert [f.value for f in walker.fields] == ["a=1&b=2", "1", "2"]
+        assert len(seen) == remembered
+    seen = RecentMap()
+    Walker(Limits(), seen=seen).walk(Child(("body", "json", "k" * 3000), "a=1&b=2", "b"))  # huge steps above it
+    assert len(seen) == 0
