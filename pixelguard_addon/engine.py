@@ -78,7 +78,6 @@ class Engine:
         # (value, key, role, vendor) → what the field detectors say: they depend on nothing else
         self._field_memo = Memo()
         self._seen_values = RecentMap()
-        self._profiled = RecentMap()  # (category, severity, authenticated, identifier) → the profile's verdict
         self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
@@ -285,12 +284,8 @@ class Engine:
         remembered = self._applied.get((id(match), authenticated, identifier))
         if remembered is not None and remembered[0] is match:
             return remembered[1]
-        memo_key = (match.category, match.severity, authenticated, identifier)
-        verdict = self._profiled.get(memo_key)
-        if verdict is None:
-            verdict = self.profile.verdict(*memo_key) or ()
-            self._profiled.put(memo_key, verdict)
-        applied = match if not verdict or (match.severity, match.citation) == verdict \
+        verdict = self.profile.verdict(match.category, match.severity, authenticated, identifier)
+        applied = match if verdict is None or (match.severity, match.citation) == verdict \
             else match.but(severity=verdict[0], citation=verdict[1])
         self._applied.put((id(match), authenticated, identifier), (match, applied))
         return applied

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from .decoders.percent import percent_decode
+from .decoders.query import form_unquote
 
 DOT = "•"
 HIDDEN = DOT * 3
@@ -125,7 +125,7 @@ def _masked_query(query: str) -> str:
     masked = _EMPTY_VALUE.sub("", _PAIR_VALUE.sub(_MASKED_VALUE, query))
     if "&&" in masked or masked[:1] == "&" or masked[-1:] == "&":
         masked = _EMPTY_PIECES.sub("&", masked).strip("&")
-    return percent_decode(masked.replace("+", " ")) if "%" in masked or "+" in masked else masked
+    return form_unquote(masked)
 
 
 _PAIR_VALUE = re.compile(r"=[^&]+")  # from a pair's first "=" to its end

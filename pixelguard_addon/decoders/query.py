@@ -48,8 +48,6 @@ def read_pairs(text: str, limit: int | None = None) -> tuple[list[Pair], bool]:
 
 def form_unquote(text: str) -> str:
     """unquote_plus, never raising; most keys and values have nothing to decode."""
-    if "%" not in text:
-        return text.replace("+", " ") if "+" in text else text
     return percent_decode(text.replace("+", " ") if "+" in text else text)
 
 

@@ -24,8 +24,6 @@ def innermost(key: str) -> str:
     return segments[-1] if segments else ""
 
 
-
-
 def key_words(key: str) -> tuple[str, ...]:
     return _remembered_words(key) if len(key) <= MEMO_MAX_KEY else _words(key)
 
