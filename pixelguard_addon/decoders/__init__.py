@@ -17,7 +17,7 @@ from .body import walk_body
 from .headers import header_roots
 from .limits import Limits
 from .registry import DECODERS, vendor_decoders
-from .url import request_url
+from .url import QUERY_PREFIX, request_url
 from .walker import VALUE_DECODERS, Walker
 
 __all__ = ["DECODERS", "Limits", "decode_request", "VALUE_DECODERS"]
@@ -26,7 +26,9 @@ __all__ = ["DECODERS", "Limits", "decode_request", "VALUE_DECODERS"]
 def walk_url(request: CapturedRequest, walker: Walker) -> None:
     url = request_url(request.url)
     walker.emit(("path",), url.path, "path", container=url.path_is_container)
-    walker.walk_all(url.roots)
+    walker.walk_all(url.matrix)
+    walker.walk_pairs(url.query, QUERY_PREFIX)
+    walker.walk_all(url.fragment)
 
 
 def walk_headers(request: CapturedRequest, walker: Walker) -> None:

@@ -41,9 +41,14 @@ def read_pairs(text: str, limit: int | None = None) -> tuple[list[Pair], bool]:
             continue
         if limit is not None and len(pairs) >= limit:
             return pairs, True
-        raw_key, has_value, raw_value = piece.partition("=")
-        pairs.append(_new_pair((form_unquote(raw_key), form_unquote(raw_value), bool(has_value))))
+        pairs.append(read_pair(piece))
     return pairs, False
+
+
+def read_pair(piece: str) -> Pair:
+    """One `key=value` piece (no `&`), decoded."""
+    raw_key, has_value, raw_value = piece.partition("=")
+    return _new_pair((form_unquote(raw_key), form_unquote(raw_value), bool(has_value)))
 
 
 def form_unquote(text: str) -> str:

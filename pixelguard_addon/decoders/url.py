@@ -67,14 +67,22 @@ class RequestUrl:
 
     `path` is the whole path, percent-decoded; it is a container when it held matrix params
     (Floodlight `/activity;src=1;~oref=https%3A…`), so a page URL in `~oref` is reported once,
-    from `path;~oref`. `roots` are `path;<k>`, `query.<k>` and `fragment`.
+    from `path;~oref`. `roots` are `path;<k>`, `query.<k>` and `fragment`: `matrix`, the
+    pairs of the raw `query` and `fragment`, in that order.
     """
 
     path: str
     path_is_container: bool
-    roots: list[Child]
+    matrix: list[Child]
+    query: str
+    fragment: list[Child]
+
+    @property
+    def roots(self) -> list[Child]:
+        return self.matrix + pair_children(parse_pairs(self.query), prefix=QUERY_PREFIX) + self.fragment
 
 
+QUERY_PREFIX = "query."
 # Split by hand, not with urlsplit: this never raises, whatever the capture holds.
 _SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 
@@ -84,11 +92,8 @@ def request_url(url: str) -> RequestUrl:
     rest, _, query = rest.partition("?")
     raw_path = _SCHEME_AND_HOST.sub("", rest, count=1) or "/"
     _, matrix = split_matrix(raw_path)
-    roots = pair_children(matrix, prefix="path;")
-    roots += pair_children(parse_pairs(query), prefix="query.")
-    if fragment:
-        roots.append(Child(("fragment",), unquote_text(fragment), "fragment"))
-    return RequestUrl(unquote_text(raw_path), bool(matrix), roots)
+    fragment_root = [Child(("fragment",), unquote_text(fragment), "fragment")] if fragment else []
+    return RequestUrl(unquote_text(raw_path), bool(matrix), pair_children(matrix, prefix="path;"), query, fragment_root)
 
 
 def split_matrix(path: str) -> tuple[str, list[Pair]]:

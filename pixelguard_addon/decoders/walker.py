@@ -21,6 +21,7 @@ from .json_value import JsonValue
 from .jwt import JwtValue
 from .limits import Budget, Context, Limits
 from .percent import PercentEncodedValue
+from .query import EAGER_SPLIT, pair_children, parse_pairs, read_pair, split_lazily
 from .url import UrlValue
 
 # Order matters: the most specific formats first. JWT before base64 (a JWT is base64url
@@ -84,6 +85,41 @@ class Walker:
         """`walk` each root in turn (a query's pairs), on one stack: the same fields in the
         same order, without a walk per pair."""
         self._walk([(root.steps, root, 0) for root in reversed(roots)], None)
+
+    def walk_pairs(self, text: str, prefix: str) -> None:
+        """`walk_all(pair_children(parse_pairs(text), prefix))`: a query's pairs. A pair that
+        yielded only leaves before yields the same fields again without being parsed or tried
+        against the decoders: a beacon's query repeats most of its pairs, byte for byte."""
+        seen, candidates = self.seen, self._standard_candidates
+        if seen is None or candidates is None:
+            self.walk_all(pair_children(parse_pairs(text), prefix))
+            return
+        for piece in (text.split("&") if len(text) <= EAGER_SPLIT else split_lazily(text, "&")):
+            if not piece:
+                continue
+            if self.budget.exhausted:
+                return
+            memo_key = (piece, prefix, candidates)
+            fields = seen.get(memo_key)
+            if fields is None:
+                roots = pair_children([read_pair(piece)], prefix)
+                if any(map(self._may_unpack, roots)):
+                    self._walk([(root.steps, root, 0) for root in reversed(roots)], None)
+                    continue
+                fields = tuple(_new_field((root.steps, root.value, root.key, False)) for root in roots)
+                if len(piece) <= MEMO_MAX_TEXT:  # the sender's text: only short pieces are kept
+                    seen.put(memo_key, fields)
+            for item in fields:
+                if not self._emit_field(item):
+                    return
+
+    def _emit_field(self, item: Field) -> bool:
+        """`emit` of a field already built."""
+        fields = self._fields
+        if len(fields) < self._max_fields and not self.budget.exhausted:
+            fields.append(item)
+            return True
+        return self.emit(item.steps, item.value, item.key, item.container)
 
     def _walk(self, stack: list[tuple], root: Child | None) -> bool:
         root_unpacked = False

@@ -222,3 +222,51 @@ def test_a_container_under_a_huge_key_is_walked_but_not_remembered():
     seen = RecentMap()
     Walker(Limits(), seen=seen).walk(Child(("body", "json", "k" * 3000), "a=1&b=2", "b"))  # huge steps above it
     assert len(seen) == 0
+
+
+def _bundled_queries():
+    from pathlib import Path
+
+    from pixelguard_addon.capture import read_capture
+
+    root = Path(__file__).resolve().parents[2]
+    queries = set()
+    for path in sorted(root.glob("tests/data/**/*.har")) + sorted(root.glob("pixelguard_addon/demo/*.har")):
+        try:
+            queries.update(request.url.partition("#")[0].partition("?")[2] for request in read_capture(str(path)))
+        except Exception:  # deliberately broken captures are other tests' business
+            continue
+    return sorted(queries)
+
+
+def test_walk_pairs_yields_what_walking_the_parsed_pairs_yields_first_time_and_remembered():
+    from pixelguard_addon.decoders.query import pair_children, parse_pairs
+
+    queries = _bundled_queries() + ["a=1&&b=&c&d=%7B%22e%22%3A%22f%22%7D&a=1&g+h=i+j&k=%ZZ&l=https%3A%2F%2Fx.example%2Fy"]
+    assert len(queries) > 50
+    for vendor in ((), (Counting(),)):  # a vendor decoder without a candidate: nothing is a leaf
+        for limits in (Limits(), Limits(max_fields=7)):
+            seen = RecentMap()
+            for query in queries + queries:  # the second time, from what was remembered
+                expected = Walker(limits, vendor, seen=RecentMap())
+                expected.walk_all(pair_children(parse_pairs(query), "query."))
+                walker = Walker(limits, vendor, seen=seen)
+                walker.walk_pairs(query, "query.")
+                assert walker.fields == expected.fields, query
+                assert walker.budget.decoded.partial == expected.budget.decoded.partial
+                assert walker.budget.decoded.undecodable == expected.budget.decoded.undecodable
+            if not vendor:
+                assert any(len(key) == 3 and key[1] == "query." for key in seen._items)  # pairs were remembered
+
+
+def test_a_remembered_pair_is_not_parsed_again(monkeypatch):
+    from pixelguard_addon.decoders import query as query_module
+
+    seen = RecentMap()
+    Walker(Limits(), seen=seen).walk_pairs("ev=PageView&id=1", "query.")
+    parsed = []
+    monkeypatch.setattr(walker_module, "read_pair", lambda piece: parsed.append(piece) or query_module.read_pair(piece))
+    walker = Walker(Limits(), seen=seen)
+    walker.walk_pairs("ev=PageView&id=2", "query.")
+    assert parsed == ["id=2"]
+    assert [(f.chain, f.value) for f in walker.fields] == [("query.ev", "PageView"), ("query.id", "2")]
