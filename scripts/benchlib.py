@@ -21,10 +21,16 @@ def size(request) -> int:
     return len(request.url) + len(request.body)
 
 
+# Caches indexed by names, not values: a payload key's role per vendor, a host's vendor. A proxy
+# that has run a while knows `dl`, `ev` and www.facebook.com whatever values come next.
+NAME_CACHES = frozenset({"_key_roles", "_host_vendors"})
+
+
 def memos_of(root: object) -> list:
-    """Every Memo and RecentMap reachable from `root` through pixelguard's own objects: the
-    engine's, its detectors' and the lexicon's (which engines share). Emptied, they make every
-    value new again while what start-up and earlier requests compiled stays."""
+    """Every Memo and RecentMap of values reachable from `root` through pixelguard's own
+    objects: the engine's, its detectors' and the lexicon's (which engines share). Emptied, they
+    make every value new again while what start-up and earlier requests compiled stays
+    (NAME_CACHES among it)."""
     seen, found, todo = set(), [], [root]
     while todo:
         item = todo.pop()
@@ -38,7 +44,7 @@ def memos_of(root: object) -> list:
         elif isinstance(item, dict):
             todo.extend(item.values())
         elif type(item).__module__.startswith("pixelguard_addon") and hasattr(item, "__dict__"):
-            todo.extend(vars(item).values())
+            todo.extend(value for name, value in vars(item).items() if name not in NAME_CACHES)
     return found
 
 
