@@ -81,6 +81,7 @@ class Engine:
         self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
+        self._parts = RecentMap(1024)  # ((chain, id(match)), …) → (the matches, the findings' own parts)
         self._check_allowed_vendors()
 
     def _check_allowed_vendors(self) -> None:
@@ -228,10 +229,43 @@ class Engine:
     def _merge(self, request: CapturedRequest, inspection: Inspection, page_url: str | None,
                located: list[tuple[Field | None, Match]]) -> list[Finding]:
         """One finding per (category, location); the worst match there speaks for it."""
+        parts = self._finding_parts(located, page_url) if located else ()
+        if not parts:
+            return []
+        vendor = inspection.vendor
+        allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
+        # Masked once per request, not per finding: masking parses the whole query string.
+        url, page = mask_url(request.url), (self._masked_page(page_url) if page_url else None)
+        shared = {  # the request's part of every finding
+            "vendor": inspection.vendor_name, "vendor_id": vendor.id if vendor else "", "method": request.method,
+            "url": url, "host": request.host, "page_url": page, "source": request.source, "index": request.index,
+            "allowed": allowed,
+        }
+        return [Finding.build({**shared, **part}) for part in parts]
+
+    def _finding_parts(self, located: list[tuple[Field | None, Match]], page_url: str | None) -> tuple[dict, ...]:
+        """Each finding's own part (rule, category, chain, evidence…), in report order.
+
+        Remembered by where each match was found and which Match object it is: the field memo
+        and the page-context memos hand out the same objects for values seen before, so a beacon
+        repeated from the last page view comes to the same parts. The entry keeps its matches,
+        so no id in its key can belong to another object while it lives. Raw values (revealed
+        evidence) are not part of the key: with them, nothing is remembered."""
+        chains = [item.chain if item is not None else "page" for item, _ in located]
+        if self.reveal_evidence or sum(map(len, chains)) > MEMO_MAX_TEXT:  # chains hold the sender's keys
+            return self._worked_out_parts(located, chains, page_url)
+        key = tuple([(chain, id(match)) for chain, (_, match) in zip(chains, located)])
+        remembered = self._parts.get(key)
+        if remembered is None:
+            remembered = ([match for _, match in located], self._worked_out_parts(located, chains, page_url))
+            self._parts.put(key, remembered)
+        return remembered[1]
+
+    def _worked_out_parts(self, located: list[tuple[Field | None, Match]], chains: list[str],
+                          page_url: str | None) -> tuple[dict, ...]:
         best: dict[tuple[str, str], tuple[str, Match, list[str]]] = {}
         raw: dict[tuple[str, str], str] = {}
-        for item, match in located:
-            chain = item.chain if item is not None else "page"
+        for chain, (item, match) in zip(chains, located):
             key = (match.category, chain)
             if key not in best:
                 best[key] = (chain, match, [match.term] if match.term else [])
@@ -242,32 +276,20 @@ class Engine:
                 terms.append(match.term)
             if (severity_rank(match.severity), match.confidence) > (severity_rank(kept.severity), kept.confidence):
                 best[key] = (chain, match, terms)
-        if not best:
-            return []
         _drop_identifiers_explained_by_canaries(best)
         self._apply_profile(best)
-        vendor = inspection.vendor
-        allowed = bool(vendor and self.policy.allowed_reason(vendor.id))
-        # Masked once per request, not per finding: masking parses the whole query string.
-        url, page = mask_url(request.url), (self._masked_page(page_url) if page_url else None)
-        shared = {  # the request's part of every finding
-            "vendor": inspection.vendor_name, "vendor_id": vendor.id if vendor else "", "method": request.method,
-            "url": url, "host": request.host, "page_url": page, "source": request.source, "index": request.index,
-            "allowed": allowed,
-        }
-        findings = [
-            Finding.build({
-                **shared, "rule_id": match.rule_id, "category": match.category, "severity": match.severity,
+        parts = [
+            {
+                "rule_id": match.rule_id, "category": match.category, "severity": match.severity,
                 "chain": chain, "evidence": match.evidence, "detail": match.detail, "confidence": match.confidence,
                 "term": ", ".join(terms), "sensitive_tags": match.sensitive_tags,
                 "revealed": raw[key][:REVEAL_LIMIT] if self.reveal_evidence else "",
                 "key_context": match.key_context, "citation": match.citation,
-            })
+            }
             for key, (chain, match, terms) in best.items()
         ]
-        findings.sort(key=lambda f: (-severity_rank(f.severity), f.category, f.chain))
-        return findings
-
+        parts.sort(key=lambda part: (-severity_rank(part["severity"]), part["category"], part["chain"]))
+        return tuple(parts)
 
     def _apply_profile(self, best: dict[tuple[str, str], tuple[str, Match, list[str]]]) -> None:
         """Severity by the policy's regulatory profile, knowing the request as a whole."""

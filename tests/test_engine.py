@@ -238,3 +238,29 @@ def test_a_field_under_a_huge_key_is_detected_every_time_and_never_remembered(en
         found = engine.inspect(request("https://api.segment.io/v1/t", method="POST", body=body)).findings
         assert [f.category for f in found] == ["condition"]
     assert all(len(memo_key[1]) <= MEMO_MAX_KEY for memo_key in engine._field_memo._results)
+
+
+def test_a_repeated_beacon_reuses_its_findings_parts_and_the_entry_keeps_its_matches():
+    engine = Engine(parse_policy(POLICY))
+    url = "https://www.facebook.com/tr/?id=1&ev=Lead&cd[reason]=HIV%20test&dl=https%3A%2F%2Fportal.example%2Fconditions%2Fhiv"
+    first = engine.inspect(request(url)).findings
+    assert len(engine._parts) == 1
+    (matches, parts), = engine._parts._items.values()
+    key, = engine._parts._items
+    assert [id(match) for match in matches] == [match_id for _, match_id in key]  # pinned: ids stay theirs
+    again = engine.inspect(request(url.replace("id=1", "id=2"))).findings
+    assert len(engine._parts) == 1  # the same entry answered
+    assert again == first and again[0] is not first[0]  # query values are masked: equal findings, new objects
+    assert {f.category for f in first} == {"condition", "context:health-page"}
+
+
+def test_findings_parts_are_not_remembered_with_revealed_evidence_or_huge_chains():
+    from pixelguard_addon.memo import MEMO_MAX_TEXT
+
+    revealing = Engine(parse_policy(POLICY), reveal_evidence=True)
+    found = revealing.inspect(request("https://www.facebook.com/tr/?id=1&ev=Lead&cd[reason]=HIV%20test")).findings
+    assert found[0].revealed == "HIV test" and len(revealing._parts) == 0
+    engine = Engine(parse_policy(POLICY))
+    key = "k" * MEMO_MAX_TEXT
+    found = engine.inspect(request(f"https://www.facebook.com/tr/?id=1&ev=Lead&cd[{key}]=HIV%20test")).findings
+    assert [f.category for f in found] == ["condition"] and len(engine._parts) == 0
