@@ -67,8 +67,8 @@ class RequestUrl:
 
     `path` is the whole path, percent-decoded; it is a container when it held matrix params
     (Floodlight `/activity;src=1;~oref=https%3A…`), so a page URL in `~oref` is reported once,
-    from `path;~oref`. `roots` are `path;<k>`, `query.<k>` and `fragment`: `matrix`, the
-    pairs of the raw `query` and `fragment`, in that order.
+    from `path;~oref`. Then come `matrix` (`path;<k>`), the pairs of the raw `query`
+    (`query.<k>`, walked by `Walker.walk_pairs`) and `fragment`, in that order.
     """
 
     path: str
@@ -76,10 +76,6 @@ class RequestUrl:
     matrix: list[Child]
     query: str
     fragment: list[Child]
-
-    @property
-    def roots(self) -> list[Child]:
-        return self.matrix + pair_children(parse_pairs(self.query), prefix=QUERY_PREFIX) + self.fragment
 
 
 QUERY_PREFIX = "query."

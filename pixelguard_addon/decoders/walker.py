@@ -64,12 +64,16 @@ class Walker:
 
     def emit(self, steps: tuple[str, ...], value: str, key: str, container: bool = False) -> bool:
         """Yield one field; False once the field limit has been reached."""
+        return self.emit_field(_new_field((steps, value, key, container)))
+
+    def emit_field(self, item: Field) -> bool:
+        """`emit` of a field already built (a remembered one)."""
         fields = self._fields
         if len(fields) < self._max_fields and not self.budget.exhausted:
-            fields.append(_new_field((steps, value, key, container)))
+            fields.append(item)
             return True
         if not self.budget.exhausted:  # the limit is hit just now: say where
-            self.budget.partial("field limit", steps)
+            self.budget.partial("field limit", item.steps)
             self.budget.exhausted = True
         return False
 
@@ -110,16 +114,8 @@ class Walker:
                 if len(piece) <= MEMO_MAX_TEXT:  # the sender's text: only short pieces are kept
                     seen.put(memo_key, fields)
             for item in fields:
-                if not self._emit_field(item):
+                if not self.emit_field(item):
                     return
-
-    def _emit_field(self, item: Field) -> bool:
-        """`emit` of a field already built."""
-        fields = self._fields
-        if len(fields) < self._max_fields and not self.budget.exhausted:
-            fields.append(item)
-            return True
-        return self.emit(item.steps, item.value, item.key, item.container)
 
     def _walk(self, stack: list[tuple], root: Child | None) -> bool:
         root_unpacked = False

@@ -195,11 +195,11 @@ def test_joined_candidates_need_every_decoder_to_have_one():
 
 
 def test_walk_all_yields_what_walking_each_root_yields():
-    from pixelguard_addon.decoders.url import request_url
+    from pixelguard_addon.decoders.query import pair_children, parse_pairs
 
-    url = ("https://www.facebook.com/tr/?id=1&ev=PageView&dl=https%3A%2F%2Fportal.example%2Fconditions%2Fhiv"
-           "&cd[x]=%7B%22a%22%3A%22b%22%7D&flag&ud[em]=abc")
-    roots = request_url(url).roots
+    query = ("id=1&ev=PageView&dl=https%3A%2F%2Fportal.example%2Fconditions%2Fhiv"
+             "&cd[x]=%7B%22a%22%3A%22b%22%7D&flag&ud[em]=abc")
+    roots = pair_children(parse_pairs(query), "query.")
     for limit in (1000, 6, 3):  # the field limit cuts both at the same place
         one_by_one, together = Walker(Limits(max_fields=limit)), Walker(Limits(max_fields=limit))
         for root in roots:
