@@ -119,22 +119,26 @@ def test_a_value_that_left_a_note_is_never_skipped(monkeypatch):
         assert walker.budget.decoded.undecodable == ["query.a: exploding decoder failed (RuntimeError)"]
 
 
-def _every_value_in_the_captures() -> set[str]:
-    """Every value (containers too) the walker meets in the bundled captures and fixtures."""
+def _bundled_requests():
+    """Every request of the bundled captures and fixtures."""
     from pathlib import Path
 
     from pixelguard_addon.capture import read_capture
-    from pixelguard_addon.decoders import decode_request
 
     root = Path(__file__).resolve().parents[2]
-    values = set()
     for path in sorted(root.glob("tests/data/**/*.har")) + sorted(root.glob("pixelguard_addon/demo/*.har")):
         try:
-            for request in read_capture(str(path)):
-                values.update(f.value for f in decode_request(request).fields)
+            requests = list(read_capture(str(path)))
         except Exception:  # captures made to be broken: what they hold is not the point here
             continue
-    return values
+        yield from requests
+
+
+def _every_value_in_the_captures() -> set[str]:
+    """Every value (containers too) the walker meets in the bundled captures and fixtures."""
+    from pixelguard_addon.decoders import decode_request
+
+    return {f.value for request in _bundled_requests() for f in decode_request(request).fields}
 
 
 CRAFTED = [
@@ -225,18 +229,7 @@ def test_a_container_under_a_huge_key_is_walked_but_not_remembered():
 
 
 def _bundled_queries():
-    from pathlib import Path
-
-    from pixelguard_addon.capture import read_capture
-
-    root = Path(__file__).resolve().parents[2]
-    queries = set()
-    for path in sorted(root.glob("tests/data/**/*.har")) + sorted(root.glob("pixelguard_addon/demo/*.har")):
-        try:
-            queries.update(request.url.partition("#")[0].partition("?")[2] for request in read_capture(str(path)))
-        except Exception:  # deliberately broken captures are other tests' business
-            continue
-    return sorted(queries)
+    return sorted({request.url.partition("#")[0].partition("?")[2] for request in _bundled_requests()})
 
 
 def test_walk_pairs_yields_what_walking_the_parsed_pairs_yields_first_time_and_remembered():
