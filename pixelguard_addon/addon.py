@@ -17,7 +17,7 @@ from dataclasses import replace
 from mitmproxy import command, ctx, exceptions, http, types
 from mitmproxy.log import ALERT
 
-from . import flow_actions
+from . import flow_actions, log_routing
 from .capture.flows import captured_message, captured_request, pretty_url
 from .catalog import PatternsError
 from .engine import Engine, Inspection
@@ -66,12 +66,14 @@ class PixelGuard:
         self.session = LiveSession()
         self.max_body = MAX_INSPECTED_BODY
         self._index = itertools.count()
+        self._log_routing: log_routing.UnheardLegacyEvents | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
     def load(self, loader) -> None:
         for name, typespec, default, help_text in OPTIONS:
             loader.add_option(name, typespec, default, help_text)
+        self._log_routing = log_routing.install(ctx.master)
 
     def configure(self, updated: set[str]) -> None:
         if self.settings is None or updated & OPTION_NAMES:
@@ -81,6 +83,14 @@ class PixelGuard:
         log.info(self._ready().describe())
 
     def done(self) -> None:
+        try:
+            self._finish()
+        finally:
+            if self._log_routing:
+                log_routing.uninstall(self._log_routing)
+                self._log_routing = None
+
+    def _finish(self) -> None:
         if self.settings is None:
             return
         log.info(self.session.summary(self.settings.threshold, self.settings.mode))

@@ -106,3 +106,13 @@ def test_bundled_recording_agrees_with_the_live_portal(findings):
     signature = lambda items: {(urlsplit(f.page_url or "").path, f.host, f.category, f.chain)  # noqa: E731
                                for f in items}
     assert signature(recorded.findings) == signature(findings)
+
+
+def test_each_flagged_request_has_its_alert_line_in_the_terminal(findings, demo_run):
+    """The alert reaches mitmdump's terminal output (termlog), whatever route it skips."""
+    log = (demo_run[1] / "mitmdump.log").read_text(encoding="utf-8", errors="replace")
+    alerts = [line for line in log.splitlines() if "pixelguard flagged: " in line]
+    flagged = {(finding.method, finding.url) for finding in findings}
+    assert flagged and len(alerts) >= len(flagged)
+    for method, url in flagged:
+        assert any(f"pixelguard flagged: {method} {url}: " in line for line in alerts), url
