@@ -89,27 +89,37 @@ def captured_request(req: Any, index: int = 0, source: str = "live") -> Captured
     )
 
 
-# (scheme, host, port, Host header) → the part of pretty_url before the path
+# (scheme, host, port, authority, HTTP version, Host header), raw → the part of pretty_url
+# before the path
 _ORIGINS = RecentMap()
 
 
 def pretty_url(req: Any) -> str:
     """`req.pretty_url`, with its scheme-and-authority part remembered: mitmproxy parses and
     validates the Host header on every call, which costs more than the rest of turning a flow
-    into a request, and a session talks to a few dozen hosts."""
-    host_header = req.host_header
+    into a request, and a session talks to a few dozen hosts. Remembered by the raw fields
+    that decide it (reading `host_header` alone costs a header lookup and decoding)."""
+    data = req.data
     path = req.path
-    if not host_header or req.first_line_format == "authority" or path == "*":
+    if data.method == b"CONNECT" or path == "*":
         return req.pretty_url
-    key = (req.scheme, req.host, req.port, host_header)
+    key = (data.scheme, data.host, data.port, data.authority, data.http_version, _raw_host(data.headers.fields))
     origin = _ORIGINS.get(key)
     if origin is None:
         full = req.pretty_url
-        if not full.endswith(path):
+        if not req.host_header or not full.endswith(path):
             return full  # not origin + path: nothing to remember
         origin = full[:len(full) - len(path)]
         _ORIGINS.put(key, origin)
     return origin + path
+
+
+def _raw_host(fields: tuple) -> bytes | None:
+    """The first Host header as sent (the one mitmproxy's `headers["Host"]` gives)."""
+    for name, value in fields:
+        if name.lower() == b"host":
+            return value
+    return None
 
 
 def captured_message(url: str, message: Any, index: int = 0, source: str = "live") -> CapturedRequest:

@@ -156,6 +156,13 @@ def test_pretty_url_is_mitmproxys_whatever_the_host_header_and_form():
         request("example.org", 443, "/no-host-header", []),
         request("example.org", 443, "*", [(b"Host", b"example.org")]),
         request("api.segment.io", 443, "/v1/t", [], http_version="HTTP/2.0", authority="api.segment.io"),
+        # the same host and Host header: HTTP/2's authority wins, HTTP/1.1 ignores it
+        request("api.segment.io", 443, "/v1/t", [(b"Host", b"cdn.segment.com")], http_version="HTTP/2.0",
+                authority="api.segment.io"),
+        request("api.segment.io", 443, "/v1/t", [(b"Host", b"cdn.segment.com")], http_version="HTTP/2.0"),
+        request("api.segment.io", 443, "/v1/t", [(b"host", b"cdn.segment.com")]),
+        request("api.segment.io", 443, "/v1/t", [(b"X-Host", b"a.example"), (b"HOST", b"b.example"),
+                                                 (b"Host", b"c.example")]),  # the first Host counts
         request("example.org", 443, "", [(b"Host", b"example.org:443")], authority="example.org:443", method="CONNECT"),
     ]
     assert cases[-1].first_line_format == "authority"
