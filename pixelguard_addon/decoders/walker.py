@@ -91,9 +91,11 @@ class Walker:
         self._walk([(root.steps, root, 0) for root in reversed(roots)], None)
 
     def walk_pairs(self, text: str, prefix: str) -> None:
-        """`walk_all(pair_children(parse_pairs(text), prefix))`: a query's pairs. A pair that
-        yielded only leaves before yields the same fields again without being parsed or tried
-        against the decoders: a beacon's query repeats most of its pairs, byte for byte."""
+        """`walk_all(pair_children(parse_pairs(text), prefix))`: a query's pairs. A beacon's
+        query repeats most of its pairs byte for byte. A pair seen before is not parsed again:
+        one that yielded only leaves yields the same fields again without being tried against
+        the decoders; one to unpack (a page URL, a JSON `cd[…]`) is walked from its parsed
+        children, where the value memo takes over."""
         seen, candidates = self.seen, self._standard_candidates
         if seen is None or candidates is None:
             self.walk_all(pair_children(parse_pairs(text), prefix))
@@ -104,16 +106,20 @@ class Walker:
             if self.budget.exhausted:
                 return
             memo_key = (piece, prefix, candidates)
-            fields = seen.get(memo_key)
-            if fields is None:
+            remembered = seen.get(memo_key)
+            if remembered is None:
                 roots = pair_children([read_pair(piece)], prefix)
                 if any(map(self._may_unpack, roots)):
-                    self._walk([(root.steps, root, 0) for root in reversed(roots)], None)
-                    continue
-                fields = tuple(_new_field((root.steps, root.value, root.key, False)) for root in roots)
+                    remembered = (True, tuple(roots))
+                else:
+                    remembered = (False, tuple(_new_field((root.steps, root.value, root.key, False)) for root in roots))
                 if len(piece) <= MEMO_MAX_TEXT:  # the sender's text: only short pieces are kept
-                    seen.put(memo_key, fields)
-            for item in fields:
+                    seen.put(memo_key, remembered)
+            to_unpack, items = remembered
+            if to_unpack:
+                self._walk([(root.steps, root, 0) for root in reversed(items)], None)
+                continue
+            for item in items:
                 if not self.emit_field(item):
                     return
 

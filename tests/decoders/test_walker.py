@@ -252,14 +252,18 @@ def test_walk_pairs_yields_what_walking_the_parsed_pairs_yields_first_time_and_r
                 assert any(len(key) == 3 and key[1] == "query." for key in seen._items)  # pairs were remembered
 
 
-def test_a_remembered_pair_is_not_parsed_again(monkeypatch):
+def test_a_remembered_pair_is_not_parsed_again_leaf_or_to_unpack(monkeypatch):
     from pixelguard_addon.decoders import query as query_module
 
+    page = "dl=https%3A%2F%2Fclinic.example%2Fconditions%2Fhiv%3Fq%3Dprep"
     seen = RecentMap()
-    Walker(Limits(), seen=seen).walk_pairs("ev=PageView&id=1", "query.")
+    first = Walker(Limits(), seen=seen)
+    first.walk_pairs(f"ev=PageView&id=1&{page}", "query.")
     parsed = []
     monkeypatch.setattr(walker_module, "read_pair", lambda piece: parsed.append(piece) or query_module.read_pair(piece))
     walker = Walker(Limits(), seen=seen)
-    walker.walk_pairs("ev=PageView&id=2", "query.")
+    walker.walk_pairs(f"ev=PageView&id=2&{page}", "query.")
     assert parsed == ["id=2"]
-    assert [(f.chain, f.value) for f in walker.fields] == [("query.ev", "PageView"), ("query.id", "2")]
+    assert [(f.chain, f.value) for f in walker.fields][:2] == [("query.ev", "PageView"), ("query.id", "2")]
+    assert walker.fields[2:] == first.fields[2:]  # the page URL, unpacked again from its parsed pair
+    assert ("query.dl → url.query.q", "prep") in [(f.chain, f.value) for f in walker.fields]
