@@ -5,8 +5,11 @@ A realistic mix goes through a real mitmdump: mostly first-party static assets, 
 tracker beacons (the bundled demo session's tracker requests: Meta Pixel, GA4 batches,
 Segment JSON, session replay…). A tiny routing script sends every request, tracker hosts
 included, to a local threaded HTTP server that answers 204, so nothing leaves the machine
-and both runs do the same network work. Prints requests/s, p50/p99 latency and the addon's
-overhead three ways: separate mitmdump runs with and without it; pixelguard switched on and off
+and both runs do the same network work. Plain HTTP, empty answers and no flow lines printed
+(flow_detail=0): mitmdump at its leanest, where the addon's share is as large as it gets
+(a browser session is HTTPS, with bodies). Prints requests/s, p50/p99 latency and the addon's
+overhead three ways: separate mitmdump runs with and without it (and, for reference, with a
+script that does nothing: mitmproxy's own cost of any addon); pixelguard switched on and off
 every BLOCK requests inside one mitmdump (the VM's speed drifts over minutes, two blocks a
 second apart share it); and its hooks alone, in process. Bounded: a fixed number of requests
 per run. PG_BENCH_ROUNDS, PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
@@ -86,8 +89,30 @@ class Switched:
 
 addons = [Switched()]
 """
+# For reference: a script with pixelguard's hooks, each doing nothing. mitmproxy offers every
+# event to every loaded addon, which costs the same whatever the addon then does.
+NOOP = "mitmdump + a script that does nothing"
+NOOP_SCRIPT = """\
+class Nothing:
+    def requestheaders(self, flow):
+        pass
+
+    def request(self, flow):
+        pass
+
+    def websocket_message(self, flow):
+        pass
+
+    def tls_failed_client(self, data):
+        pass
+
+
+addons = [Nothing()]
+"""
 BLOCK = int(os.environ.get("PG_BENCH_BLOCK", "300"))  # requests per block of the alternating run
-PAIRS = int(os.environ.get("PG_BENCH_PAIRS", "16"))
+# 32 pairs: on this VM one pair's ratio varies by ±10 points; the median of 16 moved by 2–3 points
+# between runs, the median of 32 to 48 by under 1.
+PAIRS = int(os.environ.get("PG_BENCH_PAIRS", "32"))
 LISTENING = re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)")
 DEMO = files("pixelguard_addon") / "demo"
 ASSETS = ["/static/app.js", "/static/app.css", "/static/logo.svg", "/img/hero.jpg", "/fonts/inter.woff2",
@@ -329,8 +354,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "route.py").write_text(ROUTE_SCRIPT)
+        (workdir / "noop.py").write_text(NOOP_SCRIPT)
         pixelguard = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}"]
         configs = [("mitmdump alone", []),
+                   (NOOP, ["-s", str(workdir / "noop.py")]),
                    ("mitmdump + pixelguard flag", [*pixelguard, "--set", "pixelguard_mode=flag"]),
                    ("mitmdump + pixelguard block", [*pixelguard, "--set", "pixelguard_mode=block"])]
         # Interleaved rounds: other load on the machine hits every config alike. Noise only ever
@@ -347,19 +374,25 @@ def main() -> None:
     for label, run in best.items():
         spread = sorted(r.cpu_per_request * 1000 for r in runs[label])
         print(run.line() + f"   (CPU over {len(spread)} runs: {spread[0]:.2f}–{spread[-1]:.2f} ms)")
-    base = best["mitmdump alone"]
+    print(f"a script that does nothing (what mitmproxy spends on any loaded script, for reference): "
+          f"end to end: {_separate_overhead(NOOP, runs, best, least_cpu)}")
     for label in ("mitmdump + pixelguard flag", "mitmdump + pixelguard block"):
         mode = label.rsplit(" ", 1)[1]
         in_process = addon_cpu_per_request(mix, policy, mode)
-        cpu_cost = (least_cpu[label] - least_cpu["mitmdump alone"]) / least_cpu["mitmdump alone"]
-        # Each round runs the configs back to back: the ratio within a round shares its noise.
-        paired = sorted(mine.cpu_per_request / alone.cpu_per_request - 1
-                        for mine, alone in zip(runs[label], runs["mitmdump alone"]))
-        print(f"addon overhead ({mode} mode): end to end: throughput {(best[label].rate - base.rate) / base.rate:+.1%}, "
-              f"CPU per request {cpu_cost:+.1%} (best runs), {statistics.median(paired):+.1%} (median of "
-              f"rounds, {paired[0]:+.1%} to {paired[-1]:+.1%}); hooks in process: {in_process * 1000:.2f} ms CPU "
-              f"per request = {in_process / least_cpu['mitmdump alone']:.1%} of mitmdump's own (target: under 10%)")
+        print(f"addon overhead ({mode} mode): end to end: {_separate_overhead(label, runs, best, least_cpu)}; "
+              f"hooks in process: {in_process * 1000:.2f} ms CPU per request = "
+              f"{in_process / least_cpu['mitmdump alone']:.1%} of mitmdump's own (target: under 10%)")
     report_alternating("flag", switched)
+
+
+def _separate_overhead(label: str, runs: dict[str, list[Run]], best: dict[str, Run], least_cpu: dict[str, float]) -> str:
+    base = best["mitmdump alone"]
+    cpu_cost = (least_cpu[label] - least_cpu["mitmdump alone"]) / least_cpu["mitmdump alone"]
+    # Each round runs the configs back to back: the ratio within a round shares its noise.
+    paired = sorted(mine.cpu_per_request / alone.cpu_per_request - 1
+                    for mine, alone in zip(runs[label], runs["mitmdump alone"]))
+    return (f"throughput {(best[label].rate - base.rate) / base.rate:+.1%}, CPU per request {cpu_cost:+.1%} (best "
+            f"runs), {statistics.median(paired):+.1%} (median of rounds, {paired[0]:+.1%} to {paired[-1]:+.1%})")
 
 def report_alternating(mode: str, pairs: list[tuple[float, float]]) -> None:
     cpu = sorted(ratio - 1 for ratio, _ in pairs)
