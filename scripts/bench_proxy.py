@@ -5,14 +5,16 @@ A realistic mix goes through a real mitmdump: mostly first-party static assets, 
 tracker beacons (the bundled demo session's tracker requests: Meta Pixel, GA4 batches,
 Segment JSON, session replay…). A tiny routing script sends every request, tracker hosts
 included, to a local threaded HTTP server that answers 204, so nothing leaves the machine
-and both runs do the same network work. Plain HTTP, empty answers and no flow lines printed
-(flow_detail=0): mitmdump at its leanest, where the addon's share is as large as it gets
-(a browser session is HTTPS, with bodies). Prints requests/s, p50/p99 latency and the addon's
-overhead three ways: separate mitmdump runs with and without it (and, for reference, with a
-script that does nothing: mitmproxy's own cost of any addon); pixelguard switched on and off
-every BLOCK requests inside one mitmdump (the VM's speed drifts over minutes, two blocks a
-second apart share it); and its hooks alone, in process. Bounded: a fixed number of requests
-per run. PG_BENCH_ROUNDS, PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
+and both runs do the same network work. Empty answers and no flow lines printed
+(flow_detail=0), over plain HTTP (mitmdump at its leanest, where the addon's share is as large
+as it gets) and over HTTPS (as a browser reaches a portal and its trackers: a CONNECT tunnel
+per client and host, mitmproxy's CA trusted, TLS to the upstream too). Prints requests/s,
+p50/p99 latency and the addon's overhead three ways: separate mitmdump runs with and without it
+(and, for reference, with a script that does nothing: mitmproxy's own cost of any addon);
+pixelguard switched on and off every BLOCK requests inside one mitmdump (the VM's speed drifts
+over minutes, two blocks a second apart share it); and its hooks alone, in process. Bounded: a
+fixed number of requests per run. PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS,
+PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPSConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
@@ -33,21 +35,25 @@ from urllib.parse import urlsplit
 
 from pixelguard_addon.capture import read_capture
 from pixelguard_addon.commands.addon_path import shim_path
+from pixelguard_addon.demo import certs
 
 REQUESTS = int(os.environ.get("PG_BENCH_REQUESTS", "2000"))  # per run, after warm-up
 WARMUP = 200
 CLIENTS = 4
 ROUNDS = int(os.environ.get("PG_BENCH_ROUNDS", "6"))
 TRACKER_SHARE = 0.2
+# plain HTTP and HTTPS (mitmproxy's CA on the client side, TLS to the upstream too): a patient
+# portal and its trackers are HTTPS, and TLS is part of mitmdump's own work
+SCHEMES = os.environ.get("PG_BENCH_SCHEMES", "http https").split()
 ROUTE_SCRIPT = """\
 import os
-PORT = int(os.environ["PG_BENCH_UPSTREAM"])
+PORT, SCHEME = int(os.environ["PG_BENCH_UPSTREAM"]), os.environ["PG_BENCH_UPSTREAM_SCHEME"]
 
 def request(flow):
     if flow.response or flow.error:
         return
     host_header = flow.request.host_header
-    flow.request.scheme, flow.request.host, flow.request.port = "http", "127.0.0.1", PORT
+    flow.request.scheme, flow.request.host, flow.request.port = SCHEME, "127.0.0.1", PORT
     flow.request.host_header = host_header
 """
 # The same pixelguard, switched on and off between blocks of requests inside one mitmdump: a
@@ -136,14 +142,37 @@ class Upstream(BaseHTTPRequestHandler):
         pass
 
 
-def workload() -> list[tuple[str, str, dict[str, str], bytes]]:
-    """(method, absolute http URL, headers, body): trackers spread evenly through the assets."""
+@dataclass(frozen=True)
+class Network:
+    """How clients reach mitmdump and mitmdump the upstream: plain HTTP (absolute URLs on one
+    keep-alive connection per client) or HTTPS (a CONNECT tunnel per client and host, trusting
+    mitmproxy's CA; TLS again to the upstream, which mitmdump does not verify)."""
+    scheme: str
+    upstream_port: int
+    proxy_ca: Path | None = None
+
+    def client_tls(self):
+        return certs.client_context(self.proxy_ca) if self.scheme == "https" else None
+
+
+def start_upstream(scheme: str, workdir: Path) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    server.daemon_threads = True
+    if scheme == "https":
+        context = certs.server_context(workdir, "upstream.bench.test", "upstream")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def workload(scheme: str = "http") -> list[tuple[str, str, dict[str, str], bytes]]:
+    """(method, absolute URL, headers, body): trackers spread evenly through the assets."""
     trackers = []
     for request in read_capture(str(DEMO / "portal-session.har")):
         if request.host == FIRST_PARTY:
             continue
         headers = {k: v for k, v in request.headers if k.lower() not in ("host", "content-length", "connection")}
-        trackers.append((request.method, "http://" + request.url.split("://", 1)[1], headers, request.body))
+        trackers.append((request.method, f"{scheme}://" + request.url.split("://", 1)[1], headers, request.body))
     mix = []
     per_tracker = round((1 - TRACKER_SHARE) / TRACKER_SHARE)
     for index in range(WARMUP + REQUESTS):
@@ -151,17 +180,18 @@ def workload() -> list[tuple[str, str, dict[str, str], bytes]]:
             mix.append(trackers[index % len(trackers)])
         else:
             path = ASSETS[index % len(ASSETS)]
-            mix.append(("GET", f"http://{FIRST_PARTY}{path}", {"Referer": f"https://{FIRST_PARTY}/MyChart/"}, b""))
+            mix.append(("GET", f"{scheme}://{FIRST_PARTY}{path}", {"Referer": f"https://{FIRST_PARTY}/MyChart/"}, b""))
     return mix
 
 
-def start_mitmdump(workdir: Path, upstream_port: int, addon_args: list[str], name: str) -> tuple[subprocess.Popen, int, Path]:
+def start_mitmdump(workdir: Path, net: Network, addon_args: list[str], name: str) -> tuple[subprocess.Popen, int, Path]:
     log = workdir / f"{name}.log"
     route = workdir / "route.py"
     command = [str(Path(sys.executable).with_name("mitmdump")), *addon_args, "-s", str(route),
                "--listen-host", "127.0.0.1", "--listen-port", "0", "--set", f"confdir={workdir / 'conf'}",
-               "--set", "connection_strategy=lazy", "--set", "flow_detail=0"]
-    env = {**os.environ, "PG_BENCH_UPSTREAM": str(upstream_port), "PYTHONUNBUFFERED": "1"}
+               "--set", "connection_strategy=lazy", "--set", "flow_detail=0", "--set", "ssl_insecure=true"]
+    env = {**os.environ, "PG_BENCH_UPSTREAM": str(net.upstream_port), "PG_BENCH_UPSTREAM_SCHEME": net.scheme,
+           "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                                    preexec_fn=_pinned(PROXY_CPU))
@@ -189,34 +219,25 @@ def _pinned(cpu: int | None):
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
-def drive(port: int, mix: list, warmup: int = WARMUP) -> tuple[float, list[float], int]:
-    """Send the mix over CLIENTS keep-alive connections; (elapsed s, latencies, errors)."""
+def drive(port: int, mix: list, warmup: int = WARMUP, tls=None) -> tuple[float, list[float], int]:
+    """Send the mix from CLIENTS keep-alive clients; (elapsed s, latencies, errors)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     cursor = iter(range(len(mix)))
 
     def client():
-        connection = HTTPConnection("127.0.0.1", port, timeout=30)
+        browser = _Client(port, tls)
         for index in cursor:  # shared iterator: each request is sent once
-            method, url, headers, body = mix[index]
             began = time.perf_counter()
-            try:
-                connection.request(method, url, body=body or None, headers={**headers, "Host": urlsplit(url).netloc})
-                response = connection.getresponse()
-                response.read()
-                ok = response.status < 500
-            except OSError:
-                connection.close()
-                connection = HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
+            ok = browser.send(*mix[index])
             spent = time.perf_counter() - began
             with lock:
                 if index >= warmup:
                     latencies.append(spent)
                 if not ok:
                     errors[0] += 1
-        connection.close()
+        browser.close()
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     started = time.perf_counter()
@@ -227,11 +248,48 @@ def drive(port: int, mix: list, warmup: int = WARMUP) -> tuple[float, list[float
     return time.perf_counter() - started, latencies, errors[0]
 
 
-def measure(label: str, workdir: Path, upstream_port: int, addon_args: list[str], mix: list) -> Run:
-    process, port, _ = start_mitmdump(workdir, upstream_port, addon_args, label.split()[-1])
+class _Client:
+    """One browser-like client of the proxy: plain HTTP in absolute form on one keep-alive
+    connection, or (with a TLS context) a CONNECT tunnel per host, kept alive, as browsers do."""
+
+    def __init__(self, port: int, tls=None):
+        self.port, self.tls = port, tls
+        self.connections: dict[str, HTTPConnection] = {}
+
+    def send(self, method: str, url: str, headers: dict[str, str], body: bytes) -> bool:
+        parts = urlsplit(url)
+        key = parts.netloc if self.tls else ""
+        connection = self.connections.get(key) or self._connect(key)
+        target = url if not self.tls else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request(method, target, body=body or None, headers={**headers, "Host": parts.netloc})
+            response = connection.getresponse()
+            response.read()
+            return response.status < 500
+        except OSError:  # ssl.SSLError included
+            connection.close()
+            del self.connections[key]
+            return False
+
+    def _connect(self, host: str) -> HTTPConnection:
+        if self.tls:
+            connection = HTTPSConnection("127.0.0.1", self.port, timeout=30, context=self.tls)
+            connection.set_tunnel(host)
+        else:
+            connection = HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.connections[host] = connection
+        return connection
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.close()
+
+
+def measure(label: str, workdir: Path, net: Network, addon_args: list[str], mix: list) -> Run:
+    process, port, _ = start_mitmdump(workdir, net, addon_args, label.split()[-1])
     try:
         cpu_before = cpu_seconds(process.pid)
-        elapsed, latencies, errors = drive(port, mix)
+        elapsed, latencies, errors = drive(port, mix, tls=net.client_tls())
         cpu = cpu_seconds(process.pid) - cpu_before
     finally:
         process.terminate()
@@ -241,17 +299,18 @@ def measure(label: str, workdir: Path, upstream_port: int, addon_args: list[str]
                errors, cpu / len(mix))
 
 
-def alternating(workdir: Path, upstream_port: int, policy: str, mode: str, mix: list) -> list[tuple[float, float]]:
+def alternating(workdir: Path, net: Network, policy: str, mode: str, mix: list) -> list[tuple[float, float]]:
     """(CPU ratio, throughput ratio) of pixelguard on over off, per pair of blocks: one mitmdump,
     the addon switched on and off every BLOCK requests (on-off, then off-on). The VM's speed
     drifts over minutes; two blocks a second apart share it, so their ratio does not."""
     (workdir / "switched.py").write_text(SWITCH_SCRIPT)
     args = ["-s", str(workdir / "switched.py"), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
-    process, port, _ = start_mitmdump(workdir, upstream_port, args, f"switched-{mode}")
+    process, port, _ = start_mitmdump(workdir, net, args, f"switched-{mode}")
+    tls = net.client_tls()
     body = mix[WARMUP:]
     pairs = []
     try:
-        drive(port, mix[:WARMUP], warmup=WARMUP)
+        drive(port, mix[:WARMUP], warmup=WARMUP, tls=tls)
         for index in range(PAIRS):
             start = (index * BLOCK) % max(1, len(body) - BLOCK)
             block = body[start:start + BLOCK]
@@ -259,7 +318,7 @@ def alternating(workdir: Path, upstream_port: int, policy: str, mode: str, mix: 
             for on in ((True, False) if index % 2 == 0 else (False, True)):
                 switch(port, on)
                 cpu_before, began = cpu_seconds(process.pid), time.perf_counter()
-                drive(port, block, warmup=0)
+                drive(port, block, warmup=0, tls=tls)
                 measured[on] = (cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began)
             (cpu_on, time_on), (cpu_off, time_off) = measured[True], measured[False]
             pairs.append((cpu_on / cpu_off, time_off / time_on))
@@ -303,7 +362,7 @@ class Run:
     cpu_per_request: float  # seconds of mitmdump CPU per request
 
     def line(self) -> str:
-        return (f"{self.label:<28} {self.rate:7.0f} requests/s   p50 {self.p50 * 1000:6.1f} ms   "
+        return (f"{self.label:<38} {self.rate:7.0f} requests/s   p50 {self.p50 * 1000:6.1f} ms   "
                 f"p99 {self.p99 * 1000:6.1f} ms   CPU {self.cpu_per_request * 1000:5.2f} ms/request   "
                 f"errors {self.errors}")
 
@@ -348,27 +407,39 @@ def main() -> None:
           f"requests (tracker beacons, fonts) from the demo session, {CLIENTS} keep-alive clients, upstream: local server answering 204")
     print(f"mitmdump pinned to CPU {PROXY_CPU}, clients and upstream to CPU {DRIVER_CPU}" if PROXY_CPU is not None
           else "one CPU: mitmdump, clients and upstream share it")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     policy = str(DEMO / "policy.toml")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "route.py").write_text(ROUTE_SCRIPT)
         (workdir / "noop.py").write_text(NOOP_SCRIPT)
-        pixelguard = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}"]
-        configs = [("mitmdump alone", []),
-                   (NOOP, ["-s", str(workdir / "noop.py")]),
-                   ("mitmdump + pixelguard flag", [*pixelguard, "--set", "pixelguard_mode=flag"]),
-                   ("mitmdump + pixelguard block", [*pixelguard, "--set", "pixelguard_mode=block"])]
-        # Interleaved rounds: other load on the machine hits every config alike. Noise only ever
-        # adds time, so the best of each config (highest rate, lowest CPU) is the figure.
-        runs: dict[str, list[Run]] = {label: [] for label, _ in configs}
-        for _ in range(ROUNDS):
-            for label, args in configs:
-                runs[label].append(measure(label, workdir, server.server_port, args, mix))
-        # Block mode answers blocked requests itself (no upstream work): flag mode is the figure.
-        switched = alternating(workdir, server.server_port, policy, "flag", mix)
-    server.shutdown()
+        for scheme in SCHEMES:
+            print(f"-- {SCHEME_TITLES[scheme]}")
+            server = start_upstream(scheme, workdir)
+            net = Network(scheme, server.server_port, certs.ca_cert_path(workdir / "conf"))
+            try:
+                bench_scheme(workdir, net, policy, workload(scheme))
+            finally:
+                server.shutdown()
+
+
+SCHEME_TITLES = {"http": "plain HTTP (mitmdump at its leanest)",
+                 "https": "HTTPS, as browsers reach a portal and its trackers (mitmproxy's CA; TLS to the upstream too)"}
+
+
+def bench_scheme(workdir: Path, net: Network, policy: str, mix: list) -> None:
+    pixelguard = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}"]
+    configs = [("mitmdump alone", []),
+               (NOOP, ["-s", str(workdir / "noop.py")]),
+               ("mitmdump + pixelguard flag", [*pixelguard, "--set", "pixelguard_mode=flag"]),
+               ("mitmdump + pixelguard block", [*pixelguard, "--set", "pixelguard_mode=block"])]
+    # Interleaved rounds: other load on the machine hits every config alike. Noise only ever
+    # adds time, so the best of each config (highest rate, lowest CPU) is the figure.
+    runs: dict[str, list[Run]] = {label: [] for label, _ in configs}
+    for _ in range(ROUNDS):
+        for label, args in configs:
+            runs[label].append(measure(label, workdir, net, args, mix))
+    # Block mode answers blocked requests itself (no upstream work): flag mode is the figure.
+    switched = alternating(workdir, net, policy, "flag", mix)
     best = {label: max(done, key=lambda run: run.rate) for label, done in runs.items()}
     least_cpu = {label: min(run.cpu_per_request for run in done) for label, done in runs.items()}
     for label, run in best.items():

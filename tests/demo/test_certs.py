@@ -5,7 +5,6 @@ import threading
 
 from mitmproxy import certs as mitm_certs
 
-from e2e.recorder import write_leaf
 from pixelguard_addon.demo import certs
 
 
@@ -24,7 +23,7 @@ def test_spki_pin_is_a_base64_sha256_and_names_one_key(tmp_path):
 
 def test_client_context_trusts_leaf_certs_the_ca_signs(tmp_path):
     store = make_ca(tmp_path)
-    cert, key = write_leaf(store, "www.facebook.com", tmp_path)
+    cert, key = certs.write_leaf(store, "www.facebook.com", tmp_path)
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.load_cert_chain(cert, key)
     listener = socket.create_server(("127.0.0.1", 0))

@@ -8,14 +8,13 @@ answered 204, except hosts routed to a local server (the portal), which are rela
 from __future__ import annotations
 
 import http.client
-import ssl
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mitmproxy import certs
+from pixelguard_addon.demo import certs
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 
@@ -43,7 +42,7 @@ class Recorder:
         self.routes = routes or {}
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
-        self.tls = _server_context(workdir)
+        self.tls = certs.server_context(workdir, "vendors.recorder.test", "recorder")
         handler = type("RecordingHandler", (_RecordingHandler,), {"recorder": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
@@ -72,31 +71,6 @@ class Recorder:
     def __exit__(self, *exc) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
-
-
-def write_leaf(store: certs.CertStore, host: str, workdir: Path) -> tuple[Path, Path]:
-    """A certificate for `host` signed by the store's CA, and its key, as PEM files."""
-    entry = store.get_cert(host, [])
-    cert_file, key_file = workdir / f"{host}-cert.pem", workdir / f"{host}-key.pem"
-    cert_file.write_bytes(entry.cert.to_pem())
-    key_file.write_bytes(_key_pem(entry))
-    return cert_file, key_file
-
-
-def _server_context(workdir: Path) -> ssl.SSLContext:
-    store = certs.CertStore.from_store(workdir / "recorder-ca", "recorder", 2048)
-    cert_file, key_file = write_leaf(store, "vendors.recorder.test", workdir)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    context.set_alpn_protocols(["http/1.1"])
-    return context
-
-
-def _key_pem(entry: certs.CertStoreEntry) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    return entry.privatekey.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption())
 
 
 class _RecordingHandler(BaseHTTPRequestHandler):
