@@ -107,3 +107,15 @@ def test_installed_on_this_masters_bridge_only_and_gone_when_done():
                         if isinstance(f, log_routing.UnheardLegacyEvents)]
         addon.done()
         assert not [f for f in bridges[0].filters if isinstance(f, log_routing.UnheardLegacyEvents)]
+
+
+def test_addons_changing_while_read_deliver_the_record_rather_than_fail_the_caller():
+    class Changing(dict):
+        def values(self):
+            raise RuntimeError("dictionary changed size during iteration")
+
+    with taddons.context() as tctx:
+        routing = log_routing.UnheardLegacyEvents(tctx.master)
+        tctx.master.addons.lookup = Changing(tctx.master.addons.lookup)
+        record = logging.LogRecord("pixelguard_addon.addon", ALERT, __file__, 1, "pixelguard flagged: x", (), None)
+        assert routing.filter(record) is True
