@@ -116,8 +116,8 @@ class Nothing:
 addons = [Nothing()]
 """
 BLOCK = int(os.environ.get("PG_BENCH_BLOCK", "300"))  # requests per block of the alternating run
-# 32 pairs: on this VM one pair's ratio varies by ±10 points; the median of 16 moved by 2–3 points
-# between runs, the median of 32 to 48 by under 1.
+# 32 pairs: one pair's ratio varies by about ±10 points on this VM; the median of 16 moved by
+# 2–3 points between runs, of 32 or 48 by 1–2.
 PAIRS = int(os.environ.get("PG_BENCH_PAIRS", "32"))
 LISTENING = re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)")
 DEMO = files("pixelguard_addon") / "demo"
