@@ -9,11 +9,12 @@ and both runs do the same network work. Empty answers and no flow lines printed
 (flow_detail=0), over plain HTTP (mitmdump at its leanest, where the addon's share is as large
 as it gets) and over HTTPS (as a browser reaches a portal and its trackers: a CONNECT tunnel
 per client and host, mitmproxy's CA trusted, TLS to the upstream too). Prints requests/s,
-p50/p99 latency and the addon's overhead three ways: separate mitmdump runs with and without it
+p50/p99 latency and the addon's overhead four ways: separate mitmdump runs with and without it
 (and, for reference, with a script that does nothing: mitmproxy's own cost of any addon);
-pixelguard switched on and off every BLOCK requests inside one mitmdump (the VM's speed drifts
-over minutes, two blocks a second apart share it); and its hooks alone, in process. Bounded: a
-fixed number of requests per run. PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS,
+pixelguard switched on and off every BLOCK requests inside one mitmdump; two mitmdumps, with and
+without it, side by side on one CPU, the mix sent to each in turn every BLOCK requests (the VM's
+speed drifts over minutes, two blocks a second apart share it; clients keep their connections
+between blocks); and its hooks alone, in process. Bounded: a fixed number of requests per run. PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS,
 PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
 """
 from __future__ import annotations
@@ -219,15 +220,19 @@ def _pinned(cpu: int | None):
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
-def drive(port: int, mix: list, warmup: int = WARMUP, tls=None) -> tuple[float, list[float], int]:
-    """Send the mix from CLIENTS keep-alive clients; (elapsed s, latencies, errors)."""
+def drive(port: int, mix: list, warmup: int = WARMUP, tls=None,
+          browsers: list[_Client] | None = None) -> tuple[float, list[float], int]:
+    """Send the mix from CLIENTS keep-alive clients; (elapsed s, latencies, errors). Given
+    `browsers` (CLIENTS of them), their connections are used and left open for the next call,
+    as a browser keeps them between page views; else new ones are opened and closed."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     cursor = iter(range(len(mix)))
+    keep = browsers is not None
+    browsers = browsers or [_Client(port, tls) for _ in range(CLIENTS)]
 
-    def client():
-        browser = _Client(port, tls)
+    def client(browser: _Client):
         for index in cursor:  # shared iterator: each request is sent once
             began = time.perf_counter()
             ok = browser.send(*mix[index])
@@ -237,9 +242,10 @@ def drive(port: int, mix: list, warmup: int = WARMUP, tls=None) -> tuple[float, 
                     latencies.append(spent)
                 if not ok:
                     errors[0] += 1
-        browser.close()
+        if not keep:
+            browser.close()
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(browser,)) for browser in browsers]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -306,26 +312,58 @@ def alternating(workdir: Path, net: Network, policy: str, mode: str, mix: list) 
     (workdir / "switched.py").write_text(SWITCH_SCRIPT)
     args = ["-s", str(workdir / "switched.py"), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
     process, port, _ = start_mitmdump(workdir, net, args, f"switched-{mode}")
-    tls = net.client_tls()
-    body = mix[WARMUP:]
-    pairs = []
+    browsers = [_Client(port, net.client_tls()) for _ in range(CLIENTS)]
+
+    def block_on(on: bool, block: list) -> tuple[float, float]:
+        switch(port, on)
+        return _timed_block(process, port, browsers, block)
+
     try:
-        drive(port, mix[:WARMUP], warmup=WARMUP, tls=tls)
-        for index in range(PAIRS):
-            start = (index * BLOCK) % max(1, len(body) - BLOCK)
-            block = body[start:start + BLOCK]
-            measured = {}
-            for on in ((True, False) if index % 2 == 0 else (False, True)):
-                switch(port, on)
-                cpu_before, began = cpu_seconds(process.pid), time.perf_counter()
-                drive(port, block, warmup=0, tls=tls)
-                measured[on] = (cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began)
-            (cpu_on, time_on), (cpu_off, time_off) = measured[True], measured[False]
-            pairs.append((cpu_on / cpu_off, time_off / time_on))
+        drive(port, mix[:WARMUP], warmup=WARMUP, browsers=browsers)
+        return _pairs(mix, block_on)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def side_by_side(workdir: Path, net: Network, policy: str, mode: str, mix: list) -> list[tuple[float, float]]:
+    """(CPU ratio, throughput ratio) of mitmdump with pixelguard over mitmdump without it, per
+    pair of blocks: two mitmdumps on the same CPU, the mix sent to one then the other every BLOCK
+    requests. What the switched run cannot see is in it too: mitmproxy offering every event to
+    one more addon, and the engine's memory in the process."""
+    with_args = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
+    proxies = {}
+    try:
+        for with_addon, args in ((True, with_args), (False, [])):
+            process, port, _ = start_mitmdump(workdir, net, args, f"side-{with_addon}")
+            browsers = [_Client(port, net.client_tls()) for _ in range(CLIENTS)]
+            proxies[with_addon] = (process, port, browsers)
+            drive(port, mix[:WARMUP], warmup=WARMUP, browsers=browsers)
+        return _pairs(mix, lambda with_addon, block: _timed_block(*proxies[with_addon], block))
+    finally:
+        for process, _, _ in proxies.values():
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _pairs(mix: list, run_block) -> list[tuple[float, float]]:
+    """PAIRS pairs of BLOCK-request blocks, with then without (then the other way round):
+    (CPU ratio, throughput ratio) of with over without for each."""
+    body = mix[WARMUP:]
+    pairs = []
+    for index in range(PAIRS):
+        start = (index * BLOCK) % max(1, len(body) - BLOCK)
+        block = body[start:start + BLOCK]
+        measured = {state: run_block(state, block) for state in ((True, False) if index % 2 == 0 else (False, True))}
+        (cpu_with, time_with), (cpu_without, time_without) = measured[True], measured[False]
+        pairs.append((cpu_with / cpu_without, time_without / time_with))
     return pairs
+
+
+def _timed_block(process: subprocess.Popen, port: int, browsers: list[_Client], block: list) -> tuple[float, float]:
+    cpu_before, began = cpu_seconds(process.pid), time.perf_counter()
+    drive(port, block, warmup=0, browsers=browsers)
+    return cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began
 
 
 def switch(port: int, on: bool) -> None:
@@ -440,6 +478,7 @@ def bench_scheme(workdir: Path, net: Network, policy: str, mix: list) -> None:
             runs[label].append(measure(label, workdir, net, args, mix))
     # Block mode answers blocked requests itself (no upstream work): flag mode is the figure.
     switched = alternating(workdir, net, policy, "flag", mix)
+    beside = side_by_side(workdir, net, policy, "flag", mix)
     best = {label: max(done, key=lambda run: run.rate) for label, done in runs.items()}
     least_cpu = {label: min(run.cpu_per_request for run in done) for label, done in runs.items()}
     for label, run in best.items():
@@ -453,7 +492,9 @@ def bench_scheme(workdir: Path, net: Network, policy: str, mix: list) -> None:
         print(f"addon overhead ({mode} mode): end to end: {_separate_overhead(label, runs, best, least_cpu)}; "
               f"hooks in process: {in_process * 1000:.2f} ms CPU per request = "
               f"{in_process / least_cpu['mitmdump alone']:.1%} of mitmdump's own (target: under 10%)")
-    report_alternating("flag", switched)
+    report_pairs(f"addon on vs off in one mitmdump (flag mode, {len(switched)} pairs of {BLOCK}-request blocks)", switched)
+    report_pairs(f"mitmdump with vs without pixelguard, side by side (flag mode, {len(beside)} pairs of "
+                 f"{BLOCK}-request blocks)", beside)
 
 
 def _separate_overhead(label: str, runs: dict[str, list[Run]], best: dict[str, Run], least_cpu: dict[str, float]) -> str:
@@ -465,12 +506,11 @@ def _separate_overhead(label: str, runs: dict[str, list[Run]], best: dict[str, R
     return (f"throughput {(best[label].rate - base.rate) / base.rate:+.1%}, CPU per request {cpu_cost:+.1%} (best "
             f"runs), {statistics.median(paired):+.1%} (median of rounds, {paired[0]:+.1%} to {paired[-1]:+.1%})")
 
-def report_alternating(mode: str, pairs: list[tuple[float, float]]) -> None:
+def report_pairs(title: str, pairs: list[tuple[float, float]]) -> None:
     cpu = sorted(ratio - 1 for ratio, _ in pairs)
     rate = sorted(ratio - 1 for _, ratio in pairs)
     quartiles = lambda values: (values[len(values) // 4], values[(3 * len(values)) // 4])  # noqa: E731
-    print(f"addon on vs off in one mitmdump ({mode} mode, {len(pairs)} pairs of {BLOCK}-request blocks): "
-          f"CPU per request {statistics.median(cpu):+.1%} (median; middle half {quartiles(cpu)[0]:+.1%} to "
+    print(f"{title}: CPU per request {statistics.median(cpu):+.1%} (median; middle half {quartiles(cpu)[0]:+.1%} to "
           f"{quartiles(cpu)[1]:+.1%}), throughput {statistics.median(rate):+.1%} (middle half "
           f"{quartiles(rate)[0]:+.1%} to {quartiles(rate)[1]:+.1%})   (target: under 10%)")
 
