@@ -14,8 +14,9 @@ p50/p99 latency and the addon's overhead four ways: separate mitmdump runs with 
 pixelguard switched on and off every BLOCK requests inside one mitmdump; two mitmdumps, with and
 without it, side by side on one CPU, the mix sent to each in turn every BLOCK requests (the VM's
 speed drifts over minutes, two blocks a second apart share it; clients keep their connections
-between blocks); and its hooks alone, in process. Bounded: a fixed number of requests per run. PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS,
-PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
+between blocks); and its hooks alone, in process. Bounded: a fixed number of requests per run.
+PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS, PG_BENCH_PAIRS, PG_BENCH_BLOCK and
+PG_BENCH_REQUESTS size it.
 """
 from __future__ import annotations
 
@@ -152,8 +153,10 @@ class Network:
     upstream_port: int
     proxy_ca: Path | None = None
 
-    def client_tls(self):
-        return certs.client_context(self.proxy_ca) if self.scheme == "https" else None
+    def browsers(self, port: int) -> list[_Client]:
+        """CLIENTS clients of the mitmdump listening on `port`."""
+        tls = certs.client_context(self.proxy_ca) if self.scheme == "https" else None
+        return [_Client(port, tls) for _ in range(CLIENTS)]
 
 
 def start_upstream(scheme: str, workdir: Path) -> ThreadingHTTPServer:
@@ -220,17 +223,13 @@ def _pinned(cpu: int | None):
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
-def drive(port: int, mix: list, warmup: int = WARMUP, tls=None,
-          browsers: list[_Client] | None = None) -> tuple[float, list[float], int]:
-    """Send the mix from CLIENTS keep-alive clients; (elapsed s, latencies, errors). Given
-    `browsers` (CLIENTS of them), their connections are used and left open for the next call,
-    as a browser keeps them between page views; else new ones are opened and closed."""
+def drive(browsers: list[_Client], mix: list, warmup: int = WARMUP) -> tuple[float, list[float], int]:
+    """Send the mix from the clients, one thread each; (elapsed s, latencies, errors). Their
+    connections stay open for the next call, as a browser keeps them between page views."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     cursor = iter(range(len(mix)))
-    keep = browsers is not None
-    browsers = browsers or [_Client(port, tls) for _ in range(CLIENTS)]
 
     def client(browser: _Client):
         for index in cursor:  # shared iterator: each request is sent once
@@ -242,8 +241,6 @@ def drive(port: int, mix: list, warmup: int = WARMUP, tls=None,
                     latencies.append(spent)
                 if not ok:
                     errors[0] += 1
-        if not keep:
-            browser.close()
 
     threads = [threading.Thread(target=client, args=(browser,)) for browser in browsers]
     started = time.perf_counter()
@@ -293,11 +290,14 @@ class _Client:
 
 def measure(label: str, workdir: Path, net: Network, addon_args: list[str], mix: list) -> Run:
     process, port, _ = start_mitmdump(workdir, net, addon_args, label.split()[-1])
+    browsers = net.browsers(port)
     try:
         cpu_before = cpu_seconds(process.pid)
-        elapsed, latencies, errors = drive(port, mix, tls=net.client_tls())
+        elapsed, latencies, errors = drive(browsers, mix)
         cpu = cpu_seconds(process.pid) - cpu_before
     finally:
+        for browser in browsers:
+            browser.close()
         process.terminate()
         process.wait(timeout=30)
     latencies.sort()
@@ -310,16 +310,16 @@ def alternating(workdir: Path, net: Network, policy: str, mode: str, mix: list) 
     the addon switched on and off every BLOCK requests (on-off, then off-on). The VM's speed
     drifts over minutes; two blocks a second apart share it, so their ratio does not."""
     (workdir / "switched.py").write_text(SWITCH_SCRIPT)
-    args = ["-s", str(workdir / "switched.py"), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
+    args = ["-s", str(workdir / "switched.py"), *pixelguard_options(policy, mode)]
     process, port, _ = start_mitmdump(workdir, net, args, f"switched-{mode}")
-    browsers = [_Client(port, net.client_tls()) for _ in range(CLIENTS)]
+    browsers = net.browsers(port)
 
     def block_on(on: bool, block: list) -> tuple[float, float]:
         switch(port, on)
-        return _timed_block(process, port, browsers, block)
+        return _timed_block(process, browsers, block)
 
     try:
-        drive(port, mix[:WARMUP], warmup=WARMUP, browsers=browsers)
+        drive(browsers, mix[:WARMUP], warmup=WARMUP)
         return _pairs(mix, block_on)
     finally:
         process.terminate()
@@ -331,17 +331,16 @@ def side_by_side(workdir: Path, net: Network, policy: str, mode: str, mix: list)
     pair of blocks: two mitmdumps on the same CPU, the mix sent to one then the other every BLOCK
     requests. What the switched run cannot see is in it too: mitmproxy offering every event to
     one more addon, and the engine's memory in the process."""
-    with_args = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
     proxies = {}
     try:
-        for with_addon, args in ((True, with_args), (False, [])):
+        for with_addon, args in ((True, ["-s", shim_path(), *pixelguard_options(policy, mode)]), (False, [])):
             process, port, _ = start_mitmdump(workdir, net, args, f"side-{with_addon}")
-            browsers = [_Client(port, net.client_tls()) for _ in range(CLIENTS)]
-            proxies[with_addon] = (process, port, browsers)
-            drive(port, mix[:WARMUP], warmup=WARMUP, browsers=browsers)
+            browsers = net.browsers(port)
+            proxies[with_addon] = (process, browsers)
+            drive(browsers, mix[:WARMUP], warmup=WARMUP)
         return _pairs(mix, lambda with_addon, block: _timed_block(*proxies[with_addon], block))
     finally:
-        for process, _, _ in proxies.values():
+        for process, _ in proxies.values():
             process.terminate()
             process.wait(timeout=30)
 
@@ -360,9 +359,13 @@ def _pairs(mix: list, run_block) -> list[tuple[float, float]]:
     return pairs
 
 
-def _timed_block(process: subprocess.Popen, port: int, browsers: list[_Client], block: list) -> tuple[float, float]:
+def pixelguard_options(policy: str, mode: str) -> list[str]:
+    return ["--set", f"pixelguard_policy={policy}", "--set", f"pixelguard_mode={mode}"]
+
+
+def _timed_block(process: subprocess.Popen, browsers: list[_Client], block: list) -> tuple[float, float]:
     cpu_before, began = cpu_seconds(process.pid), time.perf_counter()
-    drive(port, block, warmup=0, browsers=browsers)
+    drive(browsers, block, warmup=0)
     return cpu_seconds(process.pid) - cpu_before, time.perf_counter() - began
 
 
@@ -465,11 +468,10 @@ SCHEME_TITLES = {"http": "plain HTTP (mitmdump at its leanest)",
 
 
 def bench_scheme(workdir: Path, net: Network, policy: str, mix: list) -> None:
-    pixelguard = ["-s", shim_path(), "--set", f"pixelguard_policy={policy}"]
     configs = [("mitmdump alone", []),
                (NOOP, ["-s", str(workdir / "noop.py")]),
-               ("mitmdump + pixelguard flag", [*pixelguard, "--set", "pixelguard_mode=flag"]),
-               ("mitmdump + pixelguard block", [*pixelguard, "--set", "pixelguard_mode=block"])]
+               ("mitmdump + pixelguard flag", ["-s", shim_path(), *pixelguard_options(policy, "flag")]),
+               ("mitmdump + pixelguard block", ["-s", shim_path(), *pixelguard_options(policy, "block")])]
     # Interleaved rounds: other load on the machine hits every config alike. Noise only ever
     # adds time, so the best of each config (highest rate, lowest CPU) is the figure.
     runs: dict[str, list[Run]] = {label: [] for label, _ in configs}
@@ -505,6 +507,7 @@ def _separate_overhead(label: str, runs: dict[str, list[Run]], best: dict[str, R
                     for mine, alone in zip(runs[label], runs["mitmdump alone"]))
     return (f"throughput {(best[label].rate - base.rate) / base.rate:+.1%}, CPU per request {cpu_cost:+.1%} (best "
             f"runs), {statistics.median(paired):+.1%} (median of rounds, {paired[0]:+.1%} to {paired[-1]:+.1%})")
+
 
 def report_pairs(title: str, pairs: list[tuple[float, float]]) -> None:
     cpu = sorted(ratio - 1 for ratio, _ in pairs)
