@@ -14,7 +14,7 @@ from .decoders import Limits, decode_request
 from .masking import mask_url
 from .memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
-from .detectors.base import FieldContext, RequestContext
+from .detectors.base import FieldContext, RequestContext, context_key_of
 from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
 from .signatures import request_params
@@ -75,12 +75,19 @@ class Engine:
         # host → session cookie name: hosts seen sending the policy's session cookie on a
         # first-party request; a tracker hit from a page on such a host is from a signed-in page
         self.session_hosts: dict[str, str] = {}
-        # (value, key, role, vendor) → what the field detectors say: they depend on nothing else
+        # (value, key, context class) → what the field detectors say: they depend on nothing else
         self._field_memo = Memo()
+        # vendor id → role → (context class, FieldContext); what every field detector reads of a
+        # context → its class. Roles and vendors come from the catalog: these stay small.
+        self._field_contexts: dict[str, dict[str, tuple[int, FieldContext]]] = {}
+        self._context_classes: dict[tuple, int] = {}
         self._seen_values = RecentMap()
         self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
+        # (category, severity, authenticated, identifier) → the profile's verdict: categories
+        # and severities come from the patterns and the policy, so this stays small unbounded
+        self._verdicts: dict[tuple[str, str, bool, bool], tuple[str, str] | None] = {}
         self._parts = RecentMap(1024)  # ((chain, id(match)), …) → (the matches, the findings' own parts)
         self._check_allowed_vendors()
 
@@ -179,6 +186,7 @@ class Engine:
         titles: list[tuple[Field, str]] = []
         lookup, store = self._field_memo.lookup, self._field_memo.store
         known_roles = self._key_roles.get
+        contexts = self._field_contexts.get(vendor_id) or self._field_contexts.setdefault(vendor_id, {})
         for item in fields:
             steps = item.steps
             role = ""
@@ -197,15 +205,27 @@ class Engine:
                 continue
             if role == "title":
                 titles.append((item, item.value))
-            memo_key = (item.value, item.key, role, vendor_id)
+            context_class, context = contexts.get(role) or self._field_context(role, vendor_id, contexts)
+            memo_key = (item.value, item.key, context_class)
             matches = lookup(memo_key)
             if matches is None:
-                matches = self._detect_field(item, FieldContext(role, vendor_id))
+                matches = self._detect_field(item, context)
                 if len(item.key) <= MEMO_MAX_KEY:  # keys are the sender's: a huge one is not kept
                     matches = store(memo_key, item.value, matches)
             if matches:
                 located += [(item, match) for match in matches]
         return located, page_urls, titles
+
+    def _field_context(self, role: str, vendor_id: str, contexts: dict) -> tuple[int, FieldContext]:
+        """The field detectors' context for a role of a vendor's payload, and its class: a
+        number shared by contexts in which every field detector answers alike (see
+        `context_key`), so a value met as a page URL's host and again as a referrer's is
+        scanned once."""
+        context = FieldContext(role, vendor_id)
+        reads = tuple(context_key_of(detector, context) for detector in self.field_detectors)
+        context_class = self._context_classes.setdefault(reads, len(self._context_classes))
+        contexts[role] = (context_class, context)
+        return context_class, context
 
     def _detect_field(self, item: Field, context: FieldContext) -> list[Match]:
         return [match for detector in self.field_detectors for match in detector.detect(item, context)]
@@ -306,11 +326,17 @@ class Engine:
         remembered = self._applied.get((id(match), authenticated, identifier))
         if remembered is not None and remembered[0] is match:
             return remembered[1]
-        verdict = self.profile.verdict(match.category, match.severity, authenticated, identifier)
+        verdict_key = (match.category, match.severity, authenticated, identifier)
+        verdict = self._verdicts.get(verdict_key, NO_VERDICT)
+        if verdict is NO_VERDICT:
+            verdict = self._verdicts[verdict_key] = self.profile.verdict(*verdict_key)
         applied = match if verdict is None or (match.severity, match.citation) == verdict \
             else match.but(severity=verdict[0], citation=verdict[1])
         self._applied.put((id(match), authenticated, identifier), (match, applied))
         return applied
+
+
+NO_VERDICT = object()  # `_verdicts` has not asked the profile yet (None is a verdict: no rule)
 
 
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:

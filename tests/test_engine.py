@@ -197,8 +197,9 @@ def test_is_first_party_agrees_with_inspect_without_decoding(engine, url):
 
 
 def test_a_value_seen_again_is_reported_where_it_is_now_and_as_the_role_says():
-    """Field results are remembered per value, key, role and vendor: a repeat in another
-    request, place or vendor is still reported at its own location, with its own role."""
+    """Field results are remembered per value, key and what the detectors read of the role and
+    vendor: a repeat in another request, place or vendor is still reported at its own
+    location, with its own role."""
     engine = Engine(parse_policy(POLICY))
     meta = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=Lead&cd[reason]=HIV%20test"))
     again = engine.inspect(request("https://www.facebook.com/tr/?id=2&ev=Lead&cd[reason]=HIV%20test"))
@@ -208,6 +209,59 @@ def test_a_value_seen_again_is_reported_where_it_is_now_and_as_the_role_says():
     assert [f.chain for f in meta.findings] == [f.chain for f in again.findings] == ["query.cd[reason]"]
     assert [(f.vendor_id, f.chain) for f in segment.findings] == [("segment", "body → json → properties.reason")]
     assert all(f.rule_id != "PG-PHI-CONDITION" for f in as_page.findings)  # dl is the page URL role
+
+
+class _SpyDetector:
+    """Records the contexts it is asked in; reads the whole context unless told what it reads."""
+
+    name = "spy"
+
+    def __init__(self, reads=None):
+        self.asked = []
+        if reads is not None:
+            self.context_key = reads
+
+    def detect(self, item, context):
+        if item.value == "portal.example":
+            self.asked.append((context.role, context.vendor_id))
+        return []
+
+
+def _engine_with(*detectors):
+    engine = Engine(parse_policy(POLICY))
+    engine.field_detectors = list(detectors)
+    return engine
+
+
+# The page's host comes twice in each: as the page URL's (dl) and as the Referer's.
+_PAGE_TWICE = [
+    request("https://www.facebook.com/tr/?id=1&ev=Lead&dl=https%3A%2F%2Fportal.example%2Fa",
+            headers=[("referer", "https://portal.example/a")]),
+    request("https://api.segment.io/v1/t", method="POST", body=b'{"context":{"page":{"url":"https://portal.example/b"}}}',
+            headers=[("referer", "https://portal.example/b")]),
+]
+
+
+def test_a_value_is_scanned_once_across_contexts_its_detectors_do_not_tell_apart():
+    blind = _SpyDetector(reads=lambda context: None)
+    engine = _engine_with(blind)
+    for beacon in _PAGE_TWICE:
+        engine.inspect(beacon)
+    assert blind.asked == [("page_url", "meta_pixel")]
+
+
+def test_a_detector_that_reads_the_context_is_asked_in_each_one():
+    blind, whole = _SpyDetector(reads=lambda context: None), _SpyDetector()
+    engine = _engine_with(blind, whole)
+    for beacon in _PAGE_TWICE:
+        engine.inspect(beacon)
+    expected = [("page_url", "meta_pixel"), ("referrer", "meta_pixel"), ("page_url", "segment"), ("referrer", "segment")]
+    assert sorted(whole.asked) == sorted(blind.asked) == sorted(expected)  # one memo entry answers for all
+    by_role = _SpyDetector(reads=lambda context: context.role)
+    engine = _engine_with(by_role)
+    for beacon in _PAGE_TWICE:
+        engine.inspect(beacon)
+    assert sorted(by_role.asked) == [("page_url", "meta_pixel"), ("referrer", "meta_pixel")]
 
 
 def test_a_session_seen_twice_gives_the_findings_a_fresh_engine_gives():

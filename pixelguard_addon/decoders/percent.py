@@ -2,6 +2,7 @@
 `https%3A%2F%2F…` inside an already-decoded query value, cookies holding URL-encoded JSON)."""
 from __future__ import annotations
 
+import codecs
 import re
 
 from .base import Child
@@ -14,11 +15,19 @@ _ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 def percent_decode(text: str, errors: str = "replace") -> str:
     """`urllib.parse.unquote(text, errors=errors)`, faster where escapes are many (a page URL
     in a pixel's `dl`, JSON in Meta's `cd[…]`): the standard library decodes escape by escape
-    in Python, this decodes run by run. An unescaped character ends a run in both: the standard
-    library decodes ASCII stretches alone and keeps other characters as they are, and an ASCII
-    byte ends any UTF-8 sequence, so each run decodes alone exactly as it does there."""
+    in Python, this decodes the whole text at once, in C. The standard library decodes each run
+    of escapes alone and keeps other characters as they are; decoding them all together with
+    those characters' UTF-8 bytes is the same, since every character written out starts with a
+    byte that ends any unfinished UTF-8 sequence and cannot continue one."""
     if "%" not in text:
         return text
+    if "\\" not in text:
+        try:  # `%XX` spelled `\\xXX` is a bytes escape; a `%` without two hex digits fails it
+            escaped = codecs.escape_decode(text.replace("%", "\\x"))[0]
+        except ValueError:  # a stray `%`, or a lone surrogate that has no UTF-8 bytes
+            pass
+        else:
+            return escaped.decode("utf-8", errors)
     return _ESCAPE_RUN.sub(lambda run: bytes.fromhex(run.group().replace("%", "")).decode("utf-8", errors), text)
 
 

@@ -3,12 +3,13 @@
 A field detector looks at one decoded value at a time; a request detector looks at the
 request as a whole (page context). Both return `Match`es; the engine adds the request,
 vendor and decode chain to make `Finding`s. A field detector's answer must depend only on
-the value, its key and its `FieldContext`: the engine remembers it for values it sees again.
+the value, its key and its `FieldContext` (of that, only on its `context_key`): the engine
+remembers it for values it sees again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Protocol
+from typing import Hashable, Iterable, NamedTuple, Protocol
 
 from ..model import CapturedRequest, Decoded, Field, Match
 
@@ -60,6 +61,17 @@ class FieldDetector(Protocol):
     name: str
 
     def detect(self, item: Field, context: FieldContext) -> Iterable[Match]: ...
+
+    def context_key(self, context: FieldContext) -> Hashable:
+        """What of `context` the answer depends on: a value and key under contexts with equal
+        keys get the same answer, so the engine asks once (the same host as a page URL, a
+        referrer and a plain field). Optional: without it, all of the context counts."""
+        ...
+
+
+def context_key_of(detector: FieldDetector, context: FieldContext) -> Hashable:
+    method = getattr(detector, "context_key", None)
+    return context if method is None else method(context)
 
 
 class RequestDetector(Protocol):

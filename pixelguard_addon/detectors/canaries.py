@@ -324,6 +324,9 @@ class CanaryDetector:
         if entries:
             self.automaton.make_automaton()
 
+    def context_key(self, context: FieldContext) -> None:
+        return None  # the value says it all
+
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         if not self.size or not item.value:
             return []

@@ -375,6 +375,9 @@ class IdentifierDetector:
         self._any_unkeyed = [joined[tuple(map(id, patterns))] for patterns in unkeyed]
         self._keyed_plans: dict[tuple[tuple[str, ...], int], list] = {}
 
+    def context_key(self, context: FieldContext) -> None:
+        return None  # the value and its key say it all
+
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         try:
             return self._detect(item)
@@ -530,6 +533,9 @@ class HashedIdentifierDetector:
 
     def __init__(self, table: IdentifierTable):
         self.spec = table.hashed
+
+    def context_key(self, context: FieldContext) -> bool:
+        return context.role == "hashed_id"
 
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         try:

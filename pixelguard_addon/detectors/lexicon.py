@@ -512,6 +512,9 @@ class ConditionDetector:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
 
+    def context_key(self, context: FieldContext) -> bool:
+        return context.role in SKIP_ROLES
+
     def detect(self, item: Field, context: FieldContext) -> list[Match]:
         if item.container or context.role in SKIP_ROLES:
             return []

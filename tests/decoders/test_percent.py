@@ -27,15 +27,18 @@ def test_not_percent_encoding():
 
 
 def test_percent_decode_is_unquote_run_by_run():
-    # Decoding run by run is exact in ASCII text (an ASCII byte ends any UTF-8 sequence);
-    # other text goes to the standard library. Compared on random mixes of the hard cases.
+    # Decoding the whole text at once (as bytes escapes) is exact: a character written out
+    # starts with a byte that ends any unfinished UTF-8 sequence. Compared on random mixes of the
+    # hard cases: backslashes (the bytes-escape path must leave them alone), lone surrogates
+    # (no UTF-8 bytes), characters beside escapes.
     import random
     from urllib.parse import unquote
 
     from pixelguard_addon.decoders.percent import percent_decode
 
     pieces = ["%", "%2", "%E2", "%82", "%AC", "%C3", "%A9", "%FF", "%00", "%zz", "%41", "a", "+", " ",
-              "é", "%F0", "%9F", "%98", "%80", "%%", "%ef%bb%bf", "€"]
+              "é", "%F0", "%9F", "%98", "%80", "%%", "%ef%bb%bf", "€", "\\", "\\x41", "%5C",
+              "\ud800", "©", "😀", "•"]
     rng = random.Random(7)
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
