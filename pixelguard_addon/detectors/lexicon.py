@@ -256,30 +256,46 @@ class Lexicon:
         self._empty = not entries
         # With no all-digit entry, a text without letters can hold nothing: skipped unread
         self._letters_needed = not any(key.replace(" ", "").isdigit() for key in entries)
-        self._memo = Memo()
+        self._memo = Memo()  # (text, key) → hits, for texts with an ambiguous word
+        self._text_memo = Memo()  # text → hits, for the others
+        self._by_text, self._by_text_and_key = self._text_memo.lookup, self._memo.lookup
 
     def find_terms(self, text: str, key: str = "") -> list[TermHit]:
         """Lexicon terms in `text`, longest match first at each place, ambiguity resolved."""
         if self._letters_needed and text.isascii() and "%" not in text and _ASCII_LETTER.search(text) is None:
             return []  # ids, timestamps, counters: no word to find (an escape may hide a letter)
+        # The key decides only whether an ambiguous word counts: the answer for a text without
+        # one is remembered for every key (the same slug as `service`, `content_category`…).
+        found = self._by_text(text)
+        if found is not None:
+            return list(found)
         if len(key) > MEMO_MAX_KEY:  # keys are the sender's: a huge one is not kept
-            return self._find_safely(text, key)
-        return self._memo.get((text, key), text, lambda: self._find_safely(text, key))
+            return self._find_safely(text, key)[0]
+        found = self._by_text_and_key((text, key))
+        if found is not None:
+            return list(found)
+        hits, key_read = self._find_safely(text, key)
+        if key_read:
+            self._memo.store((text, key), text, hits)
+        else:
+            self._text_memo.store(text, text, hits)
+        return hits
 
-    def _find_safely(self, text: str, key: str) -> list[TermHit]:
+    def _find_safely(self, text: str, key: str) -> tuple[list[TermHit], bool]:
+        """The hits, and whether the key was read to find them."""
         try:
             return self._find(text, key)
         except Exception:  # pragma: no cover - never let one odd value stop the scan
-            return []
+            return [], False
 
-    def _find(self, text: str, key: str) -> list[TermHit]:
+    def _find(self, text: str, key: str) -> tuple[list[TermHit], bool]:
         if self._empty or not text:
-            return []
+            return [], False
         text = text[:MAX_SCAN]
         if " " not in text and _OPAQUE.fullmatch(text) and _looks_opaque(text):
-            return []
+            return [], False
         if not self._has_term(words_line(text)):
-            return []  # most texts: no word offsets needed to say so
+            return [], False  # most texts: no word offsets needed to say so
         parsed = _Text(text)
         terms, contexts, stops = [], [], []
         for count, (end, (length, payload)) in enumerate(self.automaton.iter(parsed.normalised)):
@@ -291,11 +307,12 @@ class Lexicon:
             for kind, index in payload:
                 (terms if kind == "term" else contexts if kind == "context" else stops).append((first, last, index))
         if not terms:
-            return []
+            return [], False
         terms = _outside(terms, stops)
         contexts = _outside(contexts, stops)
         kept = [t for t in _longest(terms) if self._case_ok(t, parsed)]
-        key_hint = self.key_hints.match(key) if key else ""
+        key_read = any(self.terms[index].ambiguous for _, _, index in kept)
+        key_hint = self.key_hints.match(key) if key and key_read else ""
         certain = [t for t in kept if not self.terms[t[2]].ambiguous]
         hits, placed = [], set()
         for first, last, index in kept:
@@ -311,7 +328,7 @@ class Lexicon:
             start, end = parsed.original_span(first, last)
             hits.append(TermHit(term.text, term.category, term.tags, start, end, text[start:end],
                                 term.ambiguous, why, term.source, term.source_id))
-        return hits
+        return hits, key_read
 
     def _has_term(self, line: str) -> bool:
         """Whether the automaton finds a term (not only context words or stop phrases) in

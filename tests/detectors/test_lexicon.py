@@ -254,6 +254,22 @@ def test_stop_and_context_are_data(tmp_path):
     assert terms(lexicon, "brain fog lights") == []
 
 
+def test_a_text_is_scanned_once_for_every_key_unless_an_ambiguous_word_needs_the_key(tmp_path):
+    folder = write_lexicon(tmp_path, '[[term]]\ntext = "fog"\ncategory = "symptom"\nambiguous = true\n'
+                                     '[[term]]\ntext = "Zorblax syndrome"\ncategory = "condition"\n'
+                                     '[context]\nkey_words = ["complaint"]\n')
+    lexicon = load_lexicon(folder)
+    scanned = []
+    scan = lexicon._find
+    lexicon._find = lambda text, key: scanned.append((text, key)) or scan(text, key)
+    for key in ("service", "content_category", "chief_complaint"):
+        assert terms(lexicon, "zorblax syndrome", key) == ["Zorblax syndrome"]
+    assert scanned == [("zorblax syndrome", "service")]
+    assert terms(lexicon, "fog", "service") == [] and terms(lexicon, "fog", "chief_complaint") == ["fog"]
+    assert terms(lexicon, "fog", "service") == [] and terms(lexicon, "fog", "chief_complaint") == ["fog"]
+    assert scanned[1:] == [("fog", "service"), ("fog", "chief_complaint")]
+
+
 @pytest.mark.parametrize("body,problem", [
     ('[[term]]\ntext = "x"\ncategory = "disease"\n', "must be one of"),
     ('[[term]]\ntext = "xyz"\ncategory = "condition"\ntags = ["scary"]\n', "unknown tag"),
