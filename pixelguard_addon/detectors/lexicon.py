@@ -258,7 +258,6 @@ class Lexicon:
         self._letters_needed = not any(key.replace(" ", "").isdigit() for key in entries)
         self._memo = Memo()  # (text, key) → hits, for texts with an ambiguous word
         self._text_memo = Memo()  # text → hits, for the others
-        self._by_text, self._by_text_and_key = self._text_memo.lookup, self._memo.lookup
 
     def find_terms(self, text: str, key: str = "") -> list[TermHit]:
         """Lexicon terms in `text`, longest match first at each place, ambiguity resolved."""
@@ -266,12 +265,12 @@ class Lexicon:
             return []  # ids, timestamps, counters: no word to find (an escape may hide a letter)
         # The key decides only whether an ambiguous word counts: the answer for a text without
         # one is remembered for every key (the same slug as `service`, `content_category`…).
-        found = self._by_text(text)
+        found = self._text_memo.lookup(text)
         if found is not None:
             return list(found)
         if len(key) > MEMO_MAX_KEY:  # keys are the sender's: a huge one is not kept
             return self._find_safely(text, key)[0]
-        found = self._by_text_and_key((text, key))
+        found = self._memo.lookup((text, key))
         if found is not None:
             return list(found)
         hits, key_read = self._find_safely(text, key)

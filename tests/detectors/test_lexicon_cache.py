@@ -87,3 +87,22 @@ def test_real_lexicon_from_cache_finds_what_the_built_one_finds(tmp_path, monkey
     text = "Request HIV PrEP follow-up; bipolarDisorder; /conditions/breast-cancer; Cold Stone Creamery"
     assert [h.term for h in cached.find_terms(text)] == [h.term for h in built.find_terms(text)]
     assert os.listdir(tmp_path)
+
+
+def test_a_lexicon_from_the_cache_remembers_what_it_found(tmp_path, monkeypatch):
+    # Its memos come back empty and in use: a memo reached through anything the pickle copies
+    # apart (a bound method of the old dict) would never be read again.
+    from pixelguard_addon.catalog import patterns_dir
+    from pixelguard_addon.detectors.lexicon import _build_lexicon
+
+    monkeypatch.setenv("PIXELGUARD_CACHE_DIR", str(tmp_path))
+    directory = (patterns_dir() / "lexicons").resolve()
+    lexicon_cache.load_or_build(directory, _build_lexicon)
+    cached = lexicon_cache.load_or_build(directory, lambda d: pytest.fail("cache not used"))
+    scanned = []
+    scan = cached._find
+    cached._find = lambda text, key: scanned.append(text) or scan(text, key)
+    for text, key in [("HIV test", "reason"), ("HIV test", "reason"), ("HIV test", "topic"), ("prep", "medication"),
+                      ("prep", "medication")]:
+        cached.find_terms(text, key)
+    assert scanned == ["HIV test", "prep"]
