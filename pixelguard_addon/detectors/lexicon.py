@@ -406,11 +406,21 @@ def _case_words(text: str) -> list[str]:
 def _looks_opaque(text: str) -> bool:
     """A token, id or base64 blob has no words to find: random text switches between upper case,
     lower case and digits at most characters, camelCase words (`BipolarDisorderCare2024`) rarely."""
-    def kind(c: str) -> int:
-        return 0 if c.isdigit() else 1 if c.isupper() else 2 if c.islower() else 3
-    kinds = [kind(c) for c in text]
-    switches = sum(a != b for a, b in zip(kinds, kinds[1:]))
-    return kinds.count(0) >= 2 and switches >= 0.3 * len(text)
+    if text.isascii():  # as below, in C: each character's kind as a byte, then its runs
+        kinds = text.encode("ascii").translate(_ASCII_KINDS)
+        digits, switches = kinds.count(b"0"), len(_KIND_RUNS.findall(kinds)) - 1
+    else:
+        def kind(c: str) -> int:
+            return 0 if c.isdigit() else 1 if c.isupper() else 2 if c.islower() else 3
+        kind_list = [kind(c) for c in text]
+        digits, switches = kind_list.count(0), sum(a != b for a, b in zip(kind_list, kind_list[1:]))
+    return digits >= 2 and switches >= 0.3 * len(text)
+
+
+# An ASCII character's kind, as _looks_opaque's `kind` gives it: digit 0, upper 1, lower 2, else 3.
+_ASCII_KINDS = bytes(ord("0") if chr(c).isdigit() else ord("1") if chr(c).isupper() else ord("2") if chr(c).islower()
+                     else ord("3") for c in range(256))
+_KIND_RUNS = re.compile(rb"0+|1+|2+|3+")
 
 
 def load_lexicon(directory: Path) -> Lexicon:

@@ -88,6 +88,26 @@ def test_long_camel_case_is_not_opaque(lexicon):
     assert terms(lexicon, "BipolarDisorderTreatmentOptions2024Page") == ["bipolar disorder"]
 
 
+def test_opaque_is_judged_alike_in_ascii_and_other_text():
+    # ASCII text is judged from a bytes translation, other text character by character: the
+    # same rule (digits, and kind switches at 30% of characters or more).
+    import random
+    import string
+
+    from pixelguard_addon.detectors.lexicon import _looks_opaque
+
+    def by_character(text):
+        kinds = [0 if c.isdigit() else 1 if c.isupper() else 2 if c.islower() else 3 for c in text]
+        return kinds.count(0) >= 2 and sum(a != b for a, b in zip(kinds, kinds[1:])) >= 0.3 * len(text)
+
+    rng = random.Random(5)
+    alphabet = string.ascii_letters + string.digits + "+/_=.- "
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    assert [_looks_opaque(text) for text in samples] == [by_character(text) for text in samples]
+    assert sum(map(_looks_opaque, samples)) > 500
+    assert _looks_opaque("aB3dE5fG7hI9") and not _looks_opaque("aB3dE5fG7hI9" + "é" * 40)
+
+
 @pytest.mark.parametrize("text,key,found", [
     ("cold", "", False),
     ("cold", "symptom", True),
