@@ -374,6 +374,7 @@ class IdentifierDetector:
                 joined[key] = _any_of(patterns)
         self._any_unkeyed = [joined[tuple(map(id, patterns))] for patterns in unkeyed]
         self._keyed_plans: dict[tuple[tuple[str, ...], int], list] = {}
+        self._context_free_plans: dict[tuple[tuple[str, ...], int, bool], list] = {}
 
     def context_key(self, context: FieldContext) -> None:
         return None  # the value and its key say it all
@@ -402,6 +403,10 @@ class IdentifierDetector:
         plan = self._eligible[count]
         if self._only_keyed_can_match(text, count, has_at or has_colon, scan):
             plan = self._keyed_plan(hints, count)
+        elif not self._has_context_word(scan):
+            # Values with an @ or a colon: the joined search below was not made yet
+            digits_may_match = not (has_at or has_colon) or self._unkeyed_digits_may_match(text, count)
+            plan = self._plan_without_context(hints, count, digits_may_match)
         matches, done = [], set()
         for index, kind, pattern in plan:
             hint = hints[index]
@@ -441,6 +446,35 @@ class IdentifierDetector:
             return True  # "digits" patterns run only where there is a digit
         joined = self._any_unkeyed[digit_count]  # None: the patterns could not be joined
         return joined is not None and joined.search(text) is None
+
+    @staticmethod
+    def _has_context_word(scan: "_Scan") -> bool:
+        """Whether a context word lets a key-required pattern run without a hint, in the text
+        or in its %40-decoded copy (what e-mail patterns read)."""
+        return scan.any_context(scan.lower(scan.text)) or \
+            (scan.at_text is not scan.text and scan.any_context(scan.lower(scan.at_text)))
+
+    def _unkeyed_digits_may_match(self, text: str, digit_count: int) -> bool:
+        """Whether a "digits" pattern that runs without a key hint may match: one search of
+        them all at once (as in `_only_keyed_can_match`), exact on short text."""
+        if len(text) > WHOLE_SCAN or not digit_count:
+            return True  # long text is scanned in windows; without digits they find no window
+        joined = self._any_unkeyed[digit_count]
+        return joined is None or joined.search(text) is not None
+
+    def _plan_without_context(self, hints: tuple[str, ...], digits: int, digits_may_match: bool) -> list:
+        """The steps the loop would not skip in a value without a context word: those the key
+        hints, and those that need neither a hint nor a context word, less the "digits" ones
+        when none of them may match (an ISO timestamp has digits and colons: of 22 steps, the
+        IPv6 one is left)."""
+        plan = self._context_free_plans.get((hints, digits, digits_may_match))
+        if plan is None:
+            plan = [step for step in self._eligible[digits]
+                    if hints[step[0]] or not (step[2].key_required or step[2].prefilter == "key"
+                                              or (step[2].prefilter == "digits" and not digits_may_match))]
+            if len(self._context_free_plans) < 8192:
+                self._context_free_plans[(hints, digits, digits_may_match)] = plan
+        return plan
 
     def _keyed_plan(self, hints: tuple[str, ...], digits: int) -> list:
         plan = self._keyed_plans.get((hints, digits))

@@ -375,11 +375,19 @@ def corpus_values():
 
 
 def test_the_joined_shortcut_finds_exactly_what_the_pattern_loop_finds(identifier_table, monkeypatch):
+    # Both shortcuts: the joined search of unkeyed patterns, and the plan of a value without a
+    # context word (the only one an @ or a colon leaves: timestamps, IPv6, e-mails).
     fast = IdentifierDetector(identifier_table)
     slow = IdentifierDetector(identifier_table)
     monkeypatch.setattr(slow, "_only_keyed_can_match", lambda *args: False)
+    monkeypatch.setattr(slow, "_plan_without_context", lambda hints, digits, may_match: slow._eligible[digits])
+    context_free = []
+    plan_without_context = fast._plan_without_context
+    monkeypatch.setattr(fast, "_plan_without_context", lambda *args: context_free.append(args) or plan_without_context(*args))
     extra = ["call (212) 555-0143", "ssn 123-45-6789", "dob 1980-02-29", "zip 02139", "12 Main Street",
-             "4539 1488 0343 6467", "NPI 1245319599", "AB1234563", "8.8.8.8", "1EG4-TE5-MK73", "x 1 y"]
+             "4539 1488 0343 6467", "NPI 1245319599", "AB1234563", "8.8.8.8", "1EG4-TE5-MK73", "x 1 y",
+             "2026-11-23T12:02:55.802Z", "fe80::1ff:fe23:4567:890a", "at 10:30, 12 Main St", "ida%40example.org",
+             "ida@example.org 212-555-0143", "ts:1795435374453", "phone: 2125550143", "born 02/29/1980 at 10:30"]
     cases = corpus_values() + [(value, key) for value in extra for key in ("", "phone", "note", "ts")]
     assert len(cases) > 500
     shortcut_taken = 0
@@ -391,6 +399,7 @@ def test_the_joined_shortcut_finds_exactly_what_the_pattern_loop_finds(identifie
         scan = _Scan(value, fast._context_words, fast._context_probe)
         shortcut_taken += fast._only_keyed_can_match(value, digits, bool({"@", "%", ":"} & set(value)), scan)
     assert shortcut_taken > len(cases) // 2  # the shortcut is what most values take
+    assert sum(not may_match for _, _, may_match in context_free) > 40
 
 
 def test_patterns_only_regex_reads_are_joined_with_regex():
