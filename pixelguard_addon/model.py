@@ -217,10 +217,13 @@ class Finding:
         dataclass's __init__ assigns its 21 fields one object.__setattr__ at a time, this fills
         the instance's dict in one call. Every field without a default must be given; an
         unknown name is refused, as __init__ would."""
+        finding = object.__new__(cls)
+        if values.keys() == _FINDING_NAMES:  # every field given, as the engine does: a copy is the dict
+            object.__setattr__(finding, "__dict__", values.copy())
+            return finding
         if not _FINDING_REQUIRED <= values.keys() <= _FINDING_NAMES:
             raise TypeError(f"Finding.build: missing {sorted(_FINDING_REQUIRED - values.keys())}, "
                             f"unknown {sorted(values.keys() - _FINDING_NAMES)}")
-        finding = object.__new__(cls)
         finding.__dict__.update(_FINDING_DEFAULTS)
         finding.__dict__.update(values)
         return finding

@@ -20,6 +20,18 @@ def test_build_makes_the_finding_init_makes():
         built.severity = "low"
 
 
+def test_build_with_every_field_makes_the_finding_init_makes_and_keeps_no_link_to_its_dict():
+    values = {field.name: getattr(Finding(**REQUIRED), field.name) for field in dataclasses.fields(Finding)}
+    values.update(term="hiv", detail="condition 'HIV'", index=3)
+    built = Finding.build(values)
+    made = Finding(**values)
+    assert built == made and built.to_dict() == made.to_dict() and pickle.loads(pickle.dumps(built)) == made
+    values["severity"] = "low"
+    assert built.severity == "high"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.severity = "low"
+
+
 @pytest.mark.parametrize("values", [
     {k: v for k, v in REQUIRED.items() if k != "evidence"},
     {**REQUIRED, "evidense": "typo"},

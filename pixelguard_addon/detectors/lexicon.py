@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,20 +97,24 @@ class _Text:
         self.original = text
         self.decoded, self.segments = _decode(text)
         self.segment_starts = [segment[0] for segment in self.segments]
-        words, spans = [], []
-        for found in _TOKEN.finditer(self.decoded):
-            word = found.group(0).lower().replace("'", "").replace("’", "")
-            if word:
-                words.append(word)
-                spans.append(found.span())
+        decoded = self.decoded
+        if decoded.isascii():  # as below, with no empty word to drop and one lower() for all
+            spans = [found.span() for found in _ASCII_TOKEN.finditer(decoded)]
+            line = " ".join([decoded[start:end] for start, end in spans]).lower().replace(APOSTROPHE, "")
+            words = line.split(" ") if spans else []
+        else:
+            words, spans = [], []
+            for found in _TOKEN.finditer(decoded):
+                word = found.group(0).lower().replace(APOSTROPHE, "").replace(CURLY_APOSTROPHE, "")
+                if word:
+                    words.append(word)
+                    spans.append(found.span())
+            line = " ".join(words)
         self.words = words
         self.spans = spans  # in decoded text
-        self.starts: list[int] = []  # word starts in the normalised string
-        position = 1
-        for word in words:
-            self.starts.append(position)
-            position += len(word) + 1
-        self.normalised = " " + " ".join(words) + " "
+        # word starts in the normalised string: after the leading space and each earlier word
+        self.starts = list(itertools.accumulate([len(word) + 1 for word in words[:-1]], initial=1)) if words else []
+        self.normalised = f" {line} "
 
     def word_range(self, end: int, key_length: int) -> tuple[int, int]:
         """First and last word index of an automaton hit ending (inclusive) at `end`."""
