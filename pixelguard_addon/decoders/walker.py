@@ -97,6 +97,7 @@ class Walker:
         the decoders; one to unpack (a page URL, a JSON `cd[…]`) is walked from its parsed
         children, where the value memo takes over."""
         seen, candidates = self.seen, self._standard_candidates
+        fields, max_fields = self._fields, self._max_fields
         if seen is None or candidates is None:
             self.walk_all(pair_children(parse_pairs(text), prefix))
             return
@@ -119,12 +120,16 @@ class Walker:
             if to_unpack:
                 self._walk([(root.steps, root, 0) for root in reversed(items)], None)
                 continue
+            if len(fields) + len(items) <= max_fields:  # the usual case: no limit in reach
+                fields.extend(items)
+                continue
             for item in items:
                 if not self.emit_field(item):
                     return
 
     def _walk(self, stack: list[tuple], root: Child | None) -> bool:
         root_unpacked = False
+        fields, max_fields, budget = self._fields, self._max_fields, self.budget
         while stack:
             entry = stack.pop()
             if len(entry) == 4:  # every field below a remembered value has been yielded
@@ -132,7 +137,9 @@ class Walker:
                 continue
             steps, node, level = entry
             if not self._may_unpack(node):  # a leaf, the usual case: nothing to try or remember
-                if not self.emit(steps, node.value, node.key):
+                if len(fields) < max_fields and not budget.exhausted:  # `emit`, without its call
+                    fields.append(_new_field((steps, node.value, node.key, False)))
+                elif not self.emit(steps, node.value, node.key):
                     return root_unpacked
                 continue
             memo_key = self._memo_key(node, steps, level)
