@@ -15,7 +15,7 @@ from .masking import mask_url
 from .memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext, context_key_of
-from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
+from .model import SEVERITIES, CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
 from .signatures import request_params
 from .profiles import load_profiles
@@ -284,12 +284,13 @@ class Engine:
     def _worked_out_parts(self, located: list[tuple[Field | None, Match]], chains: list[str],
                           page_url: str | None) -> tuple[dict, ...]:
         best: dict[tuple[str, str], tuple[str, Match, list[str]]] = {}
-        raw: dict[tuple[str, str], str] = {}
+        raw: dict[tuple[str, str], str] = {}  # only with revealed evidence
         for chain, (item, match) in zip(chains, located):
             key = (match.category, chain)
             if key not in best:
                 best[key] = (chain, match, [match.term] if match.term else [])
-                raw[key] = item.value if item is not None else (page_url or "")
+                if self.reveal_evidence:
+                    raw[key] = item.value if item is not None else (page_url or "")
                 continue
             _, kept, terms = best[key]
             if match.term and match.term not in terms:
@@ -308,7 +309,7 @@ class Engine:
             }
             for key, (chain, match, terms) in best.items()
         ]
-        parts.sort(key=lambda part: (-severity_rank(part["severity"]), part["category"], part["chain"]))
+        parts.sort(key=lambda part: (-SEVERITY_RANKS[part["severity"]], part["category"], part["chain"]))
         return tuple(parts)
 
     def _apply_profile(self, best: dict[tuple[str, str], tuple[str, Match, list[str]]]) -> None:
@@ -336,6 +337,7 @@ class Engine:
         return applied
 
 
+SEVERITY_RANKS = {severity: severity_rank(severity) for severity in SEVERITIES}
 NO_VERDICT = object()  # `_verdicts` has not asked the profile yet (None is a verdict: no rule)
 
 
