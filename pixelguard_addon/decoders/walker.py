@@ -55,6 +55,7 @@ class Walker:
         # Only walks that left no note are kept, so a replay is exactly what a walk would do.
         self.seen = seen
         self._standard_candidates = joined_candidates(vendor_values + VALUE_DECODERS)
+        self._standard_found_in = _always if self._standard_candidates is None else self._standard_candidates.found_in
         self._fields = self.budget.decoded.fields
         self._max_fields = limits.max_fields
 
@@ -163,8 +164,9 @@ class Walker:
     def _may_unpack(self, node: Child) -> bool:
         if node.final:
             return False
-        candidates = self._standard_candidates if not node.decoders \
-            else joined_candidates(self.vendor_values + node.decoders)
+        if not node.decoders:
+            return self._standard_found_in(node.value)
+        candidates = joined_candidates(self.vendor_values + node.decoders)
         return candidates is None or candidates.found_in(node.value)
 
     def _memo_key(self, node: Child, steps: tuple[str, ...], level: int) -> tuple | None:
@@ -221,6 +223,10 @@ class Walker:
         return None
 
 
+def _always(value: str) -> bool:
+    return True
+
+
 ANCHOR = "\\A"  # a candidate starting so is tried at the start of the value only
 
 
@@ -234,10 +240,16 @@ class Candidates:
         floating = [p.pattern for p in patterns if not p.pattern.startswith(ANCHOR)]
         self.at_start = re.compile(_alternation(anchored)) if anchored else None
         self.anywhere = re.compile(_alternation(floating)) if floating else None
+        # Asked of nearly every value: the compiled methods themselves, "never" standing in
+        # for a missing pattern
+        self._match_start = self.at_start.match if self.at_start is not None else _NEVER.match
+        self._search_anywhere = self.anywhere.search if self.anywhere is not None else _NEVER.search
 
     def found_in(self, value: str) -> bool:
-        return bool((self.at_start is not None and self.at_start.match(value))
-                    or (self.anywhere is not None and self.anywhere.search(value)))
+        return self._match_start(value) is not None or self._search_anywhere(value) is not None
+
+
+_NEVER = re.compile("(?!)")
 
 
 def _alternation(sources: list[str]) -> str:
