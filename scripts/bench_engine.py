@@ -23,6 +23,7 @@ from benchlib import SMALL, demo_session, size, warmed_engine
 from pixelguard_addon.engine import Engine
 
 FIRST_SIGHT_PASSES = 25
+FIRST_SIGHT_ROUND = 5  # passes per round in the by-round figures
 REPEATS = 200
 FLUSHED_REPEATS = 20
 FLUSH_BYTES = 32 * 1024 * 1024  # more than this machine's CPU caches hold
@@ -96,6 +97,18 @@ def flushed() -> list:
     return samples
 
 
-report(f"first sight ({len(memos)} memos emptied before each of {FIRST_SIGHT_PASSES} passes)", first_sight())
+def by_round(samples: list, passes: int) -> None:
+    """The third-party p50 of each round of passes: rounds seconds apart show the VM's drift
+    (the figures above pool them)."""
+    per_pass = len(requests)
+    rounds = [samples[start:start + passes * per_pass] for start in range(0, len(samples), passes * per_pass)]
+    medians = [statistics.median(s[0] for s in chosen if not s[2] and s[3] < SMALL) for chosen in rounds]
+    print(f"  third-party under {SMALL // 1024} KB, p50 of each round of {passes} passes: "
+          f"{' '.join(f'{m:.0f}' for m in medians)} us (median round {statistics.median(medians):.0f} us)")
+
+
+first_sight_samples = first_sight()
+report(f"first sight ({len(memos)} memos emptied before each of {FIRST_SIGHT_PASSES} passes)", first_sight_samples)
+by_round(first_sight_samples, FIRST_SIGHT_ROUND)
 report(f"repeated (the capture {REPEATS} times over one engine)", repeated())
 report(f"repeated with the CPU caches flushed before each request ({FLUSHED_REPEATS} times)", flushed())
