@@ -56,6 +56,19 @@ class CapturedRequest:
     index: int = 0  # entry number inside the capture
     timestamp: float | None = None
 
+    @classmethod
+    def build(cls, method: str, url: str, headers: tuple[tuple[str, str], ...], body: bytes, body_complete: bool,
+              page_url: str | None, source: str, index: int, timestamp: float | None) -> "CapturedRequest":
+        """`CapturedRequest(...)` with every field given, for the live proxy's every flow: one
+        dict for the instance, where the frozen dataclass's __init__ sets nine fields one
+        object.__setattr__ at a time."""
+        request = object.__new__(cls)
+        object.__setattr__(request, "__dict__", {
+            "method": method, "url": url, "headers": headers, "body": body, "body_complete": body_complete,
+            "page_url": page_url, "source": source, "index": index, "timestamp": timestamp,
+        })
+        return request
+
     def header(self, name: str) -> str | None:
         values = self._headers_by_name.get(name.lower())
         return values[0] if values else None

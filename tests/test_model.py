@@ -72,3 +72,16 @@ def test_chains_render_alike_remembered_or_not():
     assert render_chain(["query.dl", "url.path"]) == "query.dl → url.path"
     huge = ("body", "json", "k" * (CHAIN_MEMO_MAX + 1))
     assert render_chain(huge) == f"body → json → {'k' * (CHAIN_MEMO_MAX + 1)}"
+
+
+def test_captured_request_build_makes_what_init_makes():
+    from pixelguard_addon.model import CapturedRequest
+
+    fields = dict(method="POST", url="https://t.example/c?a=1", headers=(("Referer", "https://p.example/x"),),
+                  body=b"e=1", body_complete=True, page_url=None, source="live", index=7, timestamp=1.5)
+    built, made = CapturedRequest.build(**fields), CapturedRequest(**fields)
+    assert built == made and hash(built) == hash(made) and pickle.loads(pickle.dumps(built)) == made
+    assert built.header("referer") == "https://p.example/x" and built.host == "t.example"
+    assert [f.name for f in dataclasses.fields(CapturedRequest)] == list(fields)  # build names every field
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.url = "https://elsewhere.example/"

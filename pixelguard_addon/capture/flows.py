@@ -76,7 +76,7 @@ def _flow_requests(flow: Any, index: int, source: str) -> list[CapturedRequest]:
 def captured_request(req: Any, index: int = 0, source: str = "live") -> CapturedRequest:
     """A mitmproxy `http.Request` as the engine sees it (live in the addon, or from a file)."""
     raw = req.raw_content
-    return CapturedRequest(
+    return CapturedRequest.build(
         method=req.method,
         url=_text_url(pretty_url(req)),
         headers=_headers_text(req.headers.fields),
