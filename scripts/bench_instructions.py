@@ -42,8 +42,9 @@ def child(mode: str, out: Path) -> None:
             memo.clear()
     kinds = []
     for request in requests:
-        kinds.append(not engine.is_first_party(request) and size(request) < SMALL)
-        functools.reduce(lambda _, item: engine.inspect(item), [request], None)
+        inspection = functools.reduce(lambda _, item: engine.inspect(item), [request], None)
+        small_third_party = not inspection.first_party and size(request) < SMALL
+        kinds.append([small_third_party, small_third_party and inspection.vendor is not None])
     out.write_text(json.dumps(kinds))
 
 
@@ -76,10 +77,12 @@ def main() -> None:
         print(f"yardstick: sum(range(1000)) executes {yardstick / 1e3:.0f} K instructions "
               f"(about {LAPTOP_YARDSTICK_US:.0f} us on a 2024 laptop core)")
         for mode in ("first-sight", "repeated"):
-            counts, third_party = counted(mode, work)
-            chosen = [count for count, keep in zip(counts, third_party) if keep]
+            counts, kinds = counted(mode, work)
+            third_party = [count for count, (small, _) in zip(counts, kinds) if small]
+            trackers = [count for count, (_, tracker) in zip(counts, kinds) if tracker]
             print(f"{mode}: {sum(counts) / 1e6:.1f} M instructions for the {len(counts)} requests of the demo session")
-            for label, values in (("all requests", counts), ("third-party under 4 KB", chosen)):
+            for label, values in (("all requests", counts), ("third-party under 4 KB", third_party),
+                                  ("trackers under 4 KB", trackers)):
                 median, mean = statistics.median(values), statistics.fmean(values)
                 print(f"  {label:<24} median {median / 1e6:5.2f} M ({median / yardstick:5.1f} yardsticks)   "
                       f"mean {mean / 1e6:5.2f} M ({mean / yardstick:5.1f} yardsticks)")
