@@ -113,7 +113,10 @@ class Field(NamedTuple):
 
     @property
     def chain(self) -> str:
-        return render_chain(self.steps)
+        # Asked for every match of every request: the rendered chains of a session's few hundred
+        # shapes are looked up by the steps themselves
+        chain = _CHAINS.get(self.steps)
+        return chain if chain is not None else render_chain(self.steps)
 
     @property
     def root(self) -> str:
@@ -131,11 +134,20 @@ def tuple_maker(cls: type) -> Any:
 
 def render_chain(steps: tuple[str, ...] | list[str]) -> str:
     steps = tuple(steps)
-    # Remembered only when short: the keys in steps are the sender's, and may be huge.
-    return _remembered_chain(steps) if sum(map(len, steps)) <= CHAIN_MEMO_MAX else _rendered(steps)
+    chain = _CHAINS.get(steps)
+    if chain is None:
+        chain = _rendered(steps)
+        # Remembered only when short: the keys in steps are the sender's, and may be huge.
+        if sum(map(len, steps)) <= CHAIN_MEMO_MAX:
+            if len(_CHAINS) >= CHAIN_MEMO_ENTRIES:
+                _CHAINS.clear()
+            _CHAINS[steps] = chain
+    return chain
 
 
-CHAIN_MEMO_MAX = 512  # characters of steps; 4096 chains at most are remembered
+CHAIN_MEMO_MAX = 512  # characters of steps
+CHAIN_MEMO_ENTRIES = 4096  # a session's payloads have a few hundred shapes
+_CHAINS: dict[tuple[str, ...], str] = {}
 
 
 def _rendered(steps: tuple[str, ...]) -> str:
@@ -147,8 +159,6 @@ def _rendered(steps: tuple[str, ...]) -> str:
             parts.append(step)
     return " → ".join(parts)
 
-
-_remembered_chain = functools.lru_cache(maxsize=4096)(_rendered)  # a session's payloads have a few hundred shapes
 
 
 @dataclass

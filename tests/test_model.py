@@ -74,6 +74,20 @@ def test_chains_render_alike_remembered_or_not():
     assert render_chain(huge) == f"body → json → {'k' * (CHAIN_MEMO_MAX + 1)}"
 
 
+def test_chains_are_remembered_when_short_and_in_bounded_number(monkeypatch):
+    from pixelguard_addon import model
+
+    monkeypatch.setattr(model, "_CHAINS", {})
+    monkeypatch.setattr(model, "CHAIN_MEMO_ENTRIES", 3)
+    field = model.Field(("query.cd[x]", "json", "(key)"), "v", "x")
+    assert field.chain == "query.cd[x] → json(key)" == model._CHAINS[field.steps]
+    assert model.Field(("body", "k" * (model.CHAIN_MEMO_MAX + 1)), "v").chain.startswith("body → kkk")
+    assert len(model._CHAINS) == 1  # the huge one is not kept
+    for index in range(5):
+        model.render_chain(("query", f"k{index}"))
+    assert 0 < len(model._CHAINS) <= 3
+
+
 def test_captured_request_build_makes_what_init_makes():
     from pixelguard_addon.model import CapturedRequest
 
