@@ -49,9 +49,11 @@ def decide(inspection: Inspection, mode: str, threshold: str, live: bool,
            reinspect: Callable[[CapturedRequest], Inspection]) -> Decision:
     if inspection.first_party or inspection.ignored:
         return Decision(None)
-    blocking = failing_findings(inspection.findings, threshold)
     closed = fail_closed_reasons(inspection)
-    if mode == "flag" or not (blocking or closed):
+    if mode == "flag":  # flags whatever the threshold: no need to sort the findings by it
+        return _flag(inspection, closed)
+    blocking = failing_findings(inspection.findings, threshold)
+    if not (blocking or closed):
         return _flag(inspection, closed)
     if not live:
         return _flag(inspection, [*closed, f"not {mode}ed: the flow is not live (read from a file or replayed)"])
