@@ -114,7 +114,12 @@ def _entry_requests(entry: Any, index: int, pages: dict[str, str],
     headers = _headers(req)
     body, complete, from_text = _body(entry, req)
     if from_text:
-        headers = _drop_stale_encoding(headers, body)
+        plain = _drop_stale_encoding(headers, body)
+        if len(plain) < len(headers) and not complete and not _marked_truncated(entry, req):
+            # The export decoded the body, and its bodySize counts the encoded bytes (mitmproxy
+            # 12.3's save.har): a short text gzipped is longer than the text, not cut short.
+            complete = True
+        headers = plain
 
     out = [CapturedRequest(method=method, url=url, headers=headers, body=body,
                            body_complete=complete, page_url=page_url, source=source,
@@ -158,7 +163,7 @@ def _cookie_header(cookies: Any) -> str:
 def _body(entry: dict[str, Any], req: dict[str, Any]) -> tuple[bytes, bool, bool]:
     """(body, body_complete, body came from postData.text as text)."""
     post = req.get("postData")
-    flagged = any(_flag(obj) for obj in (entry, req, post))
+    flagged = _marked_truncated(entry, req)
     if post is None:  # no body, or one the export left out (bodySize says which)
         return b"", not flagged and not _short(b"", req), False
     if isinstance(post, str):  # non-standard: "_truncated", or the body itself
@@ -188,6 +193,10 @@ def _body(entry: dict[str, Any], req: dict[str, Any]) -> tuple[bytes, bool, bool
                  for p in params if isinstance(p, dict)]
         return urlencode(pairs).encode("ascii"), not flagged, True
     return b"", not flagged and not _short(b"", req), False
+
+
+def _marked_truncated(entry: dict[str, Any], req: dict[str, Any]) -> bool:
+    return any(_flag(obj) for obj in (entry, req, req.get("postData")))
 
 
 def _flag(obj: Any) -> bool:

@@ -181,6 +181,21 @@ def test_body_complete(tmp_path, request_extra, entry_extra, complete):
     assert req.body_complete is complete
 
 
+def test_decoded_text_under_an_encoded_body_size_is_complete_unless_marked(tmp_path):
+    # mitmproxy 12.3's save.har counts the gzipped bytes in bodySize and writes the text they
+    # decode to: a short text gzipped is longer than the text. Without the encoding header, or
+    # with a truncation mark, a body shorter than bodySize is still a cut one.
+    gzip_header = [{"name": "Content-Encoding", "value": "gzip"}]
+    text = '{"ev":"ViewContent","cd":{"content_name":"HIV treatment"}}'
+    decoded = entry(method="POST", headers=gzip_header, bodySize=len(text) + 12, postData={"text": text})
+    plain = entry(method="POST", bodySize=len(text) + 12, postData={"text": text})
+    marked = entry(method="POST", headers=gzip_header, bodySize=len(text) + 12,
+                   postData={"text": text, "_truncated": True})
+    (a, b, c), _ = read(write_har(tmp_path, [decoded, plain, marked]))
+    assert a.body_complete and a.header("content-encoding") is None
+    assert not b.body_complete and not c.body_complete
+
+
 def test_base64_size_check_uses_decoded_bytes(tmp_path):
     raw = b"\x00\x01\x02\x03"
     ok = entry(method="POST", bodySize=4,

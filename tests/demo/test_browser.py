@@ -14,10 +14,24 @@ def test_configured_chromium_wins_and_must_be_executable(tmp_path, monkeypatch):
     assert browser.find_chromium() == str(binary)
 
 
+def _playwright_installed(monkeypatch, installed: bool) -> None:
+    find_spec = browser.importlib.util.find_spec
+    monkeypatch.setattr(browser.importlib.util, "find_spec",
+                        lambda name, *args: (object() if installed else None) if name == "playwright" else find_spec(name, *args))
+
+
 def test_no_chromium_is_explained(monkeypatch, tmp_path):
     monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "absent"))
+    _playwright_installed(monkeypatch, True)  # whether this venv has it or not
     reason = browser.browser_unavailable_reason()
     assert reason and browser.CHROMIUM_ENV in reason
+
+
+def test_no_playwright_is_explained_first(monkeypatch, tmp_path):
+    monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "absent"))
+    _playwright_installed(monkeypatch, False)
+    reason = browser.browser_unavailable_reason()
+    assert reason and "pixelguard[demo]" in reason
 
 
 def test_chromium_is_looked_up_on_path(monkeypatch, tmp_path):
