@@ -160,7 +160,6 @@ def _rendered(steps: tuple[str, ...]) -> str:
     return " → ".join(parts)
 
 
-
 @dataclass
 class Decoded:
     """Everything the decoders pulled out of one request."""
