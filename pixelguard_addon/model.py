@@ -187,6 +187,19 @@ class Match:
     key_context: str = ""  # the payload key that raised or lowered confidence, and which
     citation: str = ""  # the rule or guidance the severity follows (regulatory profile)
 
+    # Written out instead of the frozen dataclass's own (which the decorator keeps, as for any
+    # class that has one): detectors build a Match for every hit, and the generated __init__
+    # sets ten fields one object.__setattr__ at a time. The same fields, in order, with the
+    # same defaults (tests/test_model.py holds it to the field list).
+    def __init__(self, rule_id: str, category: str, severity: str, evidence: str, detail: str = "",
+                 confidence: float = 1.0, term: str = "", sensitive_tags: tuple[str, ...] = (),
+                 key_context: str = "", citation: str = "") -> None:
+        object.__setattr__(self, "__dict__", {
+            "rule_id": rule_id, "category": category, "severity": severity, "evidence": evidence,
+            "detail": detail, "confidence": confidence, "term": term, "sensitive_tags": sensitive_tags,
+            "key_context": key_context, "citation": citation,
+        })
+
     def but(self, **changes: Any) -> "Match":
         """dataclasses.replace(self, **changes), for the engine's per-finding path: a copy of the
         instance's dict, where replace() goes through fields() and a frozen __init__."""

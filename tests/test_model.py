@@ -99,3 +99,24 @@ def test_captured_request_build_makes_what_init_makes():
     assert [f.name for f in dataclasses.fields(CapturedRequest)] == list(fields)  # build names every field
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.url = "https://elsewhere.example/"
+
+
+def test_match_init_takes_the_fields_in_order_with_their_defaults():
+    import inspect
+
+    from pixelguard_addon.model import Match
+
+    parameters = list(inspect.signature(Match.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(Match)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    assert [p.default for p in parameters] == [inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+                                               for f in fields]
+    match = Match("PG-PHI-CONDITION", "condition", "high", "HIV", term="HIV")
+    assert (match.rule_id, match.confidence, match.sensitive_tags, match.citation) == ("PG-PHI-CONDITION", 1.0, (), "")
+    assert match == Match(rule_id="PG-PHI-CONDITION", category="condition", severity="high", evidence="HIV", term="HIV")
+    assert hash(match) == hash(dataclasses.replace(match)) and pickle.loads(pickle.dumps(match)) == match
+    assert dataclasses.replace(match, severity="low").severity == "low" and match.but(severity="low").severity == "low"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        match.severity = "low"
+    with pytest.raises(TypeError):
+        Match("PG-PHI-CONDITION", "condition", "high")  # evidence is required
