@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from ..model import tuple_maker
 from .base import Child
 from .limits import Context
 
@@ -20,6 +21,7 @@ SHORT_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]?")
 _NEEDS_QUOTES = re.compile(r"[.\[\]\"]|^\(|^$")
 
 PathPart = str | int
+_new_child = tuple_maker(Child)  # one per value of a JSON document
 
 
 class JsonValue:
@@ -49,52 +51,38 @@ def parse_json(text: str, ctx: Context) -> Any:
 
 
 def flatten(document: dict | list, parent_key: str, limit: int) -> list[Child]:
-    """Depth-first, in document order, without recursion (nesting depth is the sender's choice)."""
+    """Depth-first, in document order, without recursion (nesting depth is the sender's choice).
+    Each node on the stack carries its path already rendered and the innermost key above it."""
     children: list[Child] = []
-    stack: list[tuple[tuple[PathPart, ...], Any]] = [((), document)]
+    # (rendered path, the key or index that reached the node, innermost key above it, node)
+    stack: list[tuple[str, PathPart | None, str, Any]] = [("", None, parent_key, document)]
     while stack and len(children) < limit:
-        path, node = stack.pop()
-        if path and _key_may_carry_data(path[-1]):
-            children.append(_key_child(path, parent_key))
+        rendered, part, outer, node = stack.pop()
+        inner = part if isinstance(part, str) else outer  # the innermost key at this node
+        if isinstance(part, str) and part != "" and not SHORT_IDENTIFIER.fullmatch(part):
+            children.append(_new_child((("json", rendered, "(key)"), part, outer, True, None)))
         if isinstance(node, dict):
-            stack.extend((path + (name,), item) for name, item in reversed(list(node.items())))
+            stack.extend((_joined(rendered, name), name, inner, item) for name, item in reversed(list(node.items())))
         elif isinstance(node, list):
-            stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(node))))
-        elif node is not None and node != "":
-            children.append(_scalar_child(path, node, parent_key))
+            stack.extend((f"{rendered}[{index}]", index, inner, item) for index, item in reversed(list(enumerate(node))))
+        elif isinstance(node, str):
+            if node:
+                children.append(_new_child((("json", rendered), node, inner, False, None)))
+        elif node is not None:
+            # json.dumps spells booleans the way the sender did: true/false, not True/False.
+            children.append(_new_child((("json", rendered), json.dumps(node), inner, True, None)))
     return children
 
 
-def _key_may_carry_data(part: PathPart) -> bool:
-    return isinstance(part, str) and part != "" and not SHORT_IDENTIFIER.fullmatch(part)
-
-
 def render_path(path: tuple[PathPart, ...]) -> str:
-    out = ""
+    """`cd["Schema.org"][0].name`: keys dotted, indexes in brackets, awkward keys quoted."""
+    rendered = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _NEEDS_QUOTES.search(part):
-            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
-        else:
-            out += ("." if out else "") + part
-    return out
+        rendered = f"{rendered}[{part}]" if isinstance(part, int) else _joined(rendered, part)
+    return rendered
 
 
-def _scalar_child(path: tuple[PathPart, ...], node: Any, parent_key: str) -> Child:
-    steps = ("json", render_path(path))
-    if isinstance(node, str):
-        return Child(steps, node, _innermost_key(path, parent_key))
-    # json.dumps spells booleans the way the sender did: true/false, not True/False.
-    return Child(steps, json.dumps(node), _innermost_key(path, parent_key), final=True)
-
-
-def _key_child(path: tuple[PathPart, ...], parent_key: str) -> Child:
-    return Child(("json", render_path(path), "(key)"), str(path[-1]), _innermost_key(path[:-1], parent_key), final=True)
-
-
-def _innermost_key(path: tuple[PathPart, ...], parent_key: str) -> str:
-    for part in reversed(path):
-        if isinstance(part, str):
-            return part
-    return parent_key
+def _joined(rendered: str, key: str) -> str:
+    if _NEEDS_QUOTES.search(key):
+        return rendered + "[" + json.dumps(key, ensure_ascii=False) + "]"
+    return f"{rendered}.{key}" if rendered else key

@@ -92,3 +92,54 @@ def test_invalid_json_value_is_left_alone():
 
 def test_empty_object_is_a_container_with_nothing_inside():
     assert JsonValue().decode("{}", "x", ctx()) == []
+
+
+def _flattened_by_path(document, parent_key):
+    """The rule flatten follows, spelled out recursively: key children, then the node, in
+    document order; paths as render_path writes them; the innermost key above each value."""
+    import json as json_module
+
+    from pixelguard_addon.decoders.json_value import SHORT_IDENTIFIER
+
+    out = []
+
+    def visit(path, node):
+        keys = [part for part in path if isinstance(part, str)]
+        if path and isinstance(path[-1], str) and path[-1] and not SHORT_IDENTIFIER.fullmatch(path[-1]):
+            out.append((("json", render_path(path), "(key)"), path[-1], keys[-2] if len(keys) > 1 else parent_key, True))
+        if isinstance(node, dict):
+            for name, item in node.items():
+                visit(path + (name,), item)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                visit(path + (index,), item)
+        elif node is not None and node != "":
+            value, final = (node, False) if isinstance(node, str) else (json_module.dumps(node), True)
+            out.append((("json", render_path(path)), value, keys[-1] if keys else parent_key, final))
+
+    visit((), document)
+    return out
+
+
+def test_flatten_follows_the_path_rule_on_random_documents():
+    import random
+
+    rng = random.Random(11)
+    keys = ["a", "id", "reason", "Schema.org", "(x)", "", "[k]", 'q"t', "page_url", "ev"]
+
+    def document(depth):
+        if depth > 3 or rng.random() < 0.3:
+            return rng.choice(["HIV test", "", None, 0, 1.5, True, False, "x"])
+        if rng.random() < 0.5:
+            return {rng.choice(keys): document(depth + 1) for _ in range(rng.randint(0, 4))}
+        return [document(depth + 1) for _ in range(rng.randint(0, 4))]
+
+    compared = 0
+    for _ in range(3000):
+        doc = document(0)
+        if not isinstance(doc, (dict, list)):
+            continue
+        got = [(c.steps, c.value, c.key, c.final) for c in flatten(doc, "cd[x]", limit=10_000)]
+        assert got == _flattened_by_path(doc, "cd[x]"), doc
+        compared += bool(got)
+    assert compared > 1000
