@@ -15,7 +15,7 @@ from .masking import mask_url
 from .memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext, context_key_of
-from .model import SEVERITIES, CapturedRequest, Decoded, Field, Finding, Match, severity_rank
+from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
 from .policy import Policy, PolicyError
 from .signatures import request_params
 from .profiles import load_profiles
@@ -309,7 +309,7 @@ class Engine:
             }
             for key, (chain, match, terms) in best.items()
         ]
-        parts.sort(key=lambda part: (-SEVERITY_RANKS[part["severity"]], part["category"], part["chain"]))
+        parts.sort(key=lambda part: (-severity_rank(part["severity"]), part["category"], part["chain"]))
         return tuple(parts)
 
     def _apply_profile(self, best: dict[tuple[str, str], tuple[str, Match, list[str]]]) -> None:
@@ -337,7 +337,6 @@ class Engine:
         return applied
 
 
-SEVERITY_RANKS = {severity: severity_rank(severity) for severity in SEVERITIES}
 NO_VERDICT = object()  # `_verdicts` has not asked the profile yet (None is a verdict: no rule)
 
 

@@ -34,7 +34,13 @@ class computed_once:
 
 
 def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
+    rank = _SEVERITY_RANKS.get(severity)
+    if rank is None:  # as SEVERITIES.index would say it
+        raise ValueError(f"{severity!r} is not a severity (one of {', '.join(SEVERITIES)})")
+    return rank
+
+
+_SEVERITY_RANKS = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # sorts ask for every finding
 
 
 @dataclass(frozen=True)

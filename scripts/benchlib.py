@@ -21,10 +21,9 @@ def size(request) -> int:
     return len(request.url) + len(request.body)
 
 
-# Caches indexed by names, not values: a payload key's role per vendor, a host's vendor, the
-# profile's verdict per category. A proxy that has run a while knows `dl`, `ev` and
-# www.facebook.com whatever values come next.
-NAME_CACHES = frozenset({"_key_roles", "_host_vendors", "_verdicts"})
+# Caches indexed by names, not values: a payload key's role per vendor, a host's vendor. A proxy
+# that has run a while knows `dl`, `ev` and www.facebook.com whatever values come next.
+NAME_CACHES = frozenset({"_key_roles", "_host_vendors"})
 
 
 def memos_of(root: object) -> list:

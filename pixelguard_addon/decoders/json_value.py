@@ -74,15 +74,8 @@ def flatten(document: dict | list, parent_key: str, limit: int) -> list[Child]:
     return children
 
 
-def render_path(path: tuple[PathPart, ...]) -> str:
-    """`cd["Schema.org"][0].name`: keys dotted, indexes in brackets, awkward keys quoted."""
-    rendered = ""
-    for part in path:
-        rendered = f"{rendered}[{part}]" if isinstance(part, int) else _joined(rendered, part)
-    return rendered
-
-
 def _joined(rendered: str, key: str) -> str:
+    """`rendered` with one more key: dotted, or quoted in brackets when awkward (`cd["Schema.org"]`)."""
     if _NEEDS_QUOTES.search(key):
         return rendered + "[" + json.dumps(key, ensure_ascii=False) + "]"
     return f"{rendered}.{key}" if rendered else key

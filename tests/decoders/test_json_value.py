@@ -1,7 +1,7 @@
 """JSON flattening: paths, keys, scalars, nesting."""
 from __future__ import annotations
 
-from pixelguard_addon.decoders.json_value import JsonValue, flatten, render_path
+from pixelguard_addon.decoders.json_value import JsonValue, flatten
 from pixelguard_addon.decoders.limits import Budget, Context, Limits
 
 from .helpers import chains, decode, field, leaves
@@ -44,10 +44,26 @@ def test_object_keys_are_fields_except_short_identifiers():
     assert chains(decoded)["body → json → conditions.diabetes"] == "true"
 
 
+def render_path(path):
+    """The path rule, spelled out: keys dotted, indexes in brackets, awkward keys quoted."""
+    import json as json_module
+    import re
+
+    rendered = ""
+    for part in path:
+        if isinstance(part, int):
+            rendered += f"[{part}]"
+        elif re.search(r'[.\[\]"]|^\(|^$', part):
+            rendered += "[" + json_module.dumps(part, ensure_ascii=False) + "]"
+        else:
+            rendered += ("." if rendered else "") + part
+    return rendered
+
+
 def test_awkward_keys_are_quoted_in_paths():
-    assert render_path(("cd", "Schema.org", 0, "name")) == 'cd["Schema.org"][0].name'
-    assert render_path(("(x)",)) == '["(x)"]'
-    assert render_path(("[Amplitude] Page URL",)) == '["[Amplitude] Page URL"]'
+    steps = [c.steps[1] for c in flatten({"cd": {"Schema.org": [{"name": "x"}]}, "(x)": "y",
+                                          "[Amplitude] Page URL": "z"}, "body", 100) if c.steps[-1] != "(key)"]
+    assert steps == ['cd["Schema.org"][0].name', '["(x)"]', '["[Amplitude] Page URL"]']
 
 
 def test_json_beacon_sent_as_text_plain():
