@@ -168,6 +168,9 @@ class PixelGuard:
             return
         request = self._captured(flow)  # first party too: the engine learns from it (sessions)
         inspection = self._inspect(request)
+        if inspection.first_party:  # never blocked, answered or reported
+            self.session.record(inspection)
+            return
         if len(flow.request.raw_content or b"") > self.max_body:
             inspection.partial.append(f"body over {self.max_body} bytes: only its start was inspected")
         self.session.record(inspection, self._stream_finding)

@@ -23,6 +23,7 @@ from .thirdparty import declared_sites, is_first_party, site_of
 from .tomlpos import line_of
 
 PAGE_ROLES = ("page_url", "referrer")
+WEB_SCHEMES = ("http://", "https://")
 REVEAL_LIMIT = 200  # characters of a raw value kept with --reveal-evidence
 PROFILES_FILE = "profiles.toml"
 IDENTIFYING = ("identifier:", "test-patient:")
@@ -85,6 +86,7 @@ class Engine:
         self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
+        self._first_party_urls = RecentMap()  # (URL, page URL) of bodiless first-party requests → (site, page host)
         # (category, severity, authenticated, identifier) → the profile's verdict: categories
         # and severities come from the patterns and the policy, so this stays small unbounded
         self._verdicts: dict[tuple[str, str, bool, bool], tuple[str, str] | None] = {}
@@ -102,30 +104,51 @@ class Engine:
     def is_first_party(self, request: CapturedRequest) -> bool:
         """Whether `inspect` would call `request` first party, without decoding it. The live
         proxy asks before the body has arrived: a vendor signature in the body is then not seen
-        (the full inspection still sees it). Keep in step with `inspect`."""
-        if self._vendor_of(request)[0] is not None:
-            return False
-        page_url = page_url_of(request)
-        return is_first_party(request.host, self.first_party_sites, urlsplit(page_url).hostname if page_url else None)
+        (the full inspection still sees it)."""
+        _, _, own_site, vendor, _ = self._address(request, page_url_of(request))
+        return vendor is None and own_site
 
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
-        inspection = Inspection(request=request, site=site_of(host))
         if host in self.policy.ignore_hosts:
-            inspection.ignored = True
-            return inspection
+            return _settled_inspection(request, site_of(host), ignored=True)
         page_url = page_url_of(request)
+        # Who a bodiless request is for follows from its URL and page alone: a page's
+        # first-party assets, most of what a proxy sees, are settled by one lookup.
+        settled_key = (request.url, page_url) if not request.body else None
+        sites = self._first_party_urls.get(settled_key)
+        if sites is not None:
+            self._remember_session(request, sites[1])
+            return _settled_inspection(request, sites[0], first_party=True)
+        address = self._address(request, page_url)
+        settled = self._settled(request, address)
+        if settled is None:
+            return self._inspect_in_full(request, page_url, address)
+        if settled_key is not None:
+            self._first_party_urls.put(settled_key, address[:2])
+        return settled
+
+    def _address(self, request: CapturedRequest, page_url: str | None):
+        """(site, page host, own site, vendor, via signature): who the request is for."""
+        host = request.host
         page_host = urlsplit(page_url).hostname if page_url else None
         own_site = is_first_party(host, self.first_party_sites, page_host)
-        inspection.vendor, via_signature = self._vendor_of(request)
-        if via_signature:
-            inspection.gateway = f"{'first-party gateway' if own_site else 'gateway'} {host}"
+        return (site_of(host), page_host, own_site, *self._vendor_of(request))
+
+    def _settled(self, request: CapturedRequest, address) -> Inspection | None:
+        site, page_host, own_site, vendor, _ = address
         # A known tracker is never first party, whatever the page or host: that is the leak.
-        if inspection.vendor is None and own_site:
-            inspection.first_party = True
-            self._remember_session(request, page_host)
-            return inspection
-        vendor_decoders = inspection.vendor.decoders if inspection.vendor else ()
+        if vendor is not None or not own_site:
+            return None
+        self._remember_session(request, page_host)
+        return _settled_inspection(request, site, first_party=True)
+
+    def _inspect_in_full(self, request: CapturedRequest, page_url: str | None, address) -> Inspection:
+        site, _, own_site, vendor, via_signature = address
+        inspection = Inspection(request=request, site=site, vendor=vendor)
+        if via_signature:
+            inspection.gateway = f"{'first-party gateway' if own_site else 'gateway'} {request.host}"
+        vendor_decoders = vendor.decoders if vendor else ()
         decoded = decode_request(request, self.limits, vendor_decoders, self._seen_values)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable
         inspection.findings = self._findings(request, inspection, decoded, page_url)
@@ -340,6 +363,17 @@ class Engine:
 NO_VERDICT = object()  # `_verdicts` has not asked the profile yet (None is a verdict: no rule)
 
 
+def _settled_inspection(request: CapturedRequest, site: str, first_party: bool = False,
+                        ignored: bool = False) -> Inspection:
+    """`Inspection(request, site, first_party=…, ignored=…)`, in one dict: built for most
+    requests a proxy sees (a page's first-party assets), where the dataclass's __init__ costs
+    more than the rest of settling them."""
+    inspection = object.__new__(Inspection)
+    inspection.__dict__.update(request=request, site=site, vendor=None, gateway="", first_party=first_party,
+                               ignored=ignored, findings=[], partial=[], undecodable=[])
+    return inspection
+
+
 def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:
     """A hit on the vendor's collection endpoint, not a script load or another service on a shared
     host (www.google.com serves ads conversions and also maps): only such a hit ties the page the
@@ -359,8 +393,12 @@ def _drop_identifiers_explained_by_canaries(best: dict[tuple[str, str], tuple]) 
 
 def page_url_of(request: CapturedRequest) -> str | None:
     """The page a request came from: the capture's own record, else Referer, else Origin."""
-    for candidate in (request.page_url, request.header("referer"), request.header("origin")):
-        if candidate and candidate.startswith(("http://", "https://")):
+    candidate = request.page_url
+    if candidate and candidate.startswith(WEB_SCHEMES):
+        return candidate
+    for name in ("referer", "origin"):
+        candidate = request.header(name)
+        if candidate and candidate.startswith(WEB_SCHEMES):
             return candidate
     return None
 

@@ -76,7 +76,14 @@ class CapturedRequest:
         return request
 
     def header(self, name: str) -> str | None:
-        values = self._headers_by_name.get(name.lower())
+        name = name.lower()
+        by_name = self.__dict__.get("_headers_by_name")
+        if by_name is None:  # a first-party asset is asked for its page alone: a scan is cheaper
+            for key, value in self.headers:
+                if key.lower() == name:
+                    return value
+            return None
+        values = by_name.get(name)
         return values[0] if values else None
 
     def header_values(self, name: str) -> list[str]:
@@ -84,10 +91,12 @@ class CapturedRequest:
 
     @computed_once
     def _headers_by_name(self) -> dict[str, tuple[str, ...]]:
-        by_name: dict[str, list[str]] = {}
+        by_name: dict[str, tuple[str, ...]] = {}
         for key, value in self.headers:
-            by_name.setdefault(key.lower(), []).append(value)
-        return {key: tuple(values) for key, values in by_name.items()}
+            name = key.lower()
+            values = by_name.get(name)
+            by_name[name] = (value,) if values is None else (*values, value)
+        return by_name
 
     # Asked for many times per inspection; the URL never changes (frozen).
     @computed_once

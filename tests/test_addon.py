@@ -544,6 +544,23 @@ def test_answer_third_party_answers_locally_after_inspection(guard):
     assert first.response is None
 
 
+def test_answer_third_party_answers_an_ignored_third_party_too(guard, tmp_path):
+    # Ignored means not inspected, not let out: a demo must still keep it on the machine.
+    ignoring = tmp_path / "ignoring.toml"
+    ignoring.write_text(POLICY.replace("[[test_patient]]", 'ignore_hosts = ["cdn.partner.example.net"]\n[[test_patient]]'))
+    addon = configure(guard, pixelguard_policy=str(ignoring), pixelguard_answer_third_party=True)
+    ignored = run(addon, make_flow("https://cdn.partner.example.net/lib.js"))
+    assert ignored.response.status_code == 204 and addon.session.result.ignored == 1
+
+
+def test_bodiless_first_party_requests_are_counted_and_never_answered(guard):
+    addon = configure(guard, pixelguard_answer_third_party=True)
+    assets = [run(addon, make_flow("https://portal.clinic.example.org/app.js",
+                                   headers={"Referer": "https://portal.clinic.example.org/"})) for _ in range(3)]
+    assert all(flow.response is None and not flow.marked for flow in assets)
+    assert addon.session.result.first_party == 3 and addon.session.result.requests == 3
+
+
 def test_answer_third_party_keeps_the_block_response(guard):
     addon = configure(guard, pixelguard_answer_third_party=True, pixelguard_mode="block")
     assert run(addon, make_flow(LEAK)).response.status_code == 403

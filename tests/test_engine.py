@@ -274,13 +274,45 @@ def test_a_session_seen_twice_gives_the_findings_a_fresh_engine_gives():
     demo = files("pixelguard_addon") / "demo"
     policy = load_policy(str(demo / "policy.toml"))
     requests = list(read_capture(str(demo / "portal-session.har")))
-    first_time = [inspection.findings for inspection in map(Engine(policy).inspect, requests)]
+    first_time = list(map(Engine(policy).inspect, requests))
     seasoned = Engine(policy)
     for request_ in requests:
         seasoned.inspect(request_)
-    second_time = [seasoned.inspect(request_).findings for request_ in requests]
-    assert second_time == first_time
-    assert sum(map(len, first_time)) > 50
+    second_time = list(map(seasoned.inspect, requests))
+    assert second_time == first_time  # every field: who it is for, findings, notes
+    assert sum(len(inspection.findings) for inspection in first_time) > 50
+    assert sum(inspection.first_party for inspection in first_time) > 10
+
+
+def test_a_first_party_request_settled_from_memory_is_the_inspection_in_full():
+    settled = Engine(parse_policy(POLICY))
+    for _ in range(2):  # the second time from the (URL, page) memo
+        quick = settled.inspect(request("https://www.mercy.example.org/app.js", page_url="https://www.mercy.example.org/"))
+    full = Engine(parse_policy(POLICY)).inspect(request("https://www.mercy.example.org/app.js",
+                                                        page_url="https://www.mercy.example.org/"))
+    assert quick == full and quick.first_party and quick.site == "example.org"
+    assert vars(quick).keys() == vars(full).keys()
+
+
+def test_a_session_cookie_is_learnt_from_a_first_party_request_settled_from_memory():
+    policy = parse_policy(POLICY.replace("ignore_hosts", "session_cookies = [\"MyChartSession\"]\nignore_hosts"))
+    engine_ = Engine(policy)
+    asset = "https://portal.mercy.example.org/static/app.js"
+    page = "https://portal.mercy.example.org/home"
+    engine_.inspect(request(asset, headers=[("Referer", page)]))
+    assert engine_.session_hosts == {}
+    engine_.inspect(request(asset, headers=[("Referer", page), ("Cookie", "a=1; MyChartSession=xyz")]))
+    assert engine_.session_hosts == {"portal.mercy.example.org": "MyChartSession"}
+
+
+def test_a_body_keeps_a_request_out_of_the_first_party_memo():
+    # A first-party gateway is known by what it is sent: the same URL with a tracker-shaped
+    # body must not be settled by an earlier bodiless visit.
+    engine_ = Engine(parse_policy(POLICY))
+    url = "https://metrics.mercy.example.org/g/collect"
+    assert engine_.inspect(request(url)).first_party
+    relayed = engine_.inspect(request(url, method="POST", body=b"v=2&tid=G-ABC123&en=page_view"))
+    assert not relayed.first_party and relayed.gateway
 
 
 def test_a_field_under_a_huge_key_is_detected_every_time_and_never_remembered(engine):

@@ -3,7 +3,7 @@ import pickle
 
 import pytest
 
-from pixelguard_addon.model import Finding
+from pixelguard_addon.model import CapturedRequest, Finding
 
 REQUIRED = dict(rule_id="PG-PHI-CONDITION", category="condition", severity="high", vendor="Meta Pixel",
                 vendor_id="meta", method="GET", url="https://www.facebook.com/tr/?ev=•••",
@@ -120,3 +120,14 @@ def test_match_init_takes_the_fields_in_order_with_their_defaults():
         match.severity = "low"
     with pytest.raises(TypeError):
         Match("PG-PHI-CONDITION", "condition", "high")  # evidence is required
+
+
+def test_a_header_reads_alike_before_and_after_the_headers_are_mapped():
+    headers = (("Cookie", "a=1"), ("REFERER", "https://p.example/x"), ("cookie", "b=2"), ("Accept", ""))
+    asked = ["referer", "Cookie", "COOKIE", "accept", "origin"]
+    scanned = CapturedRequest("GET", "https://t.example/", headers=headers)
+    before = [scanned.header(name) for name in asked]  # no map yet: a scan each
+    assert "_headers_by_name" not in vars(scanned)
+    assert scanned.header_values("cookie") == ["a=1", "b=2"]  # builds the map
+    after = [scanned.header(name) for name in asked]
+    assert before == after == ["https://p.example/x", "a=1", "a=1", "", None]

@@ -151,6 +151,8 @@ def _header_text(value: bytes | str) -> str:
 
 def _text_url(url: str) -> str:
     """mitmproxy decodes URL bytes with surrogateescape; percent-encode non-UTF-8 bytes."""
+    if url.isascii():  # the usual case, without encoding it
+        return url
     try:
         url.encode("utf-8")
         return url
