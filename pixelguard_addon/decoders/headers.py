@@ -5,20 +5,36 @@ Other headers (User-Agent, Accept…) describe the browser, not the patient, and
 """
 from __future__ import annotations
 
+from ..memo import MEMO_MAX_TEXT, RecentMap
 from ..model import CapturedRequest
 from .base import Child
 
 URL_HEADERS = ("referer", "origin")
+ROOT_HEADERS = frozenset((*URL_HEADERS, "cookie"))
+# A Cookie header → its roots: a browser sends the same cookies with every request to a host.
+_COOKIE_ROOTS = RecentMap()
 
 
 def header_roots(request: CapturedRequest) -> list[Child]:
+    """Referer values, then Origin values, then every cookie, each in the order sent."""
+    found: dict[str, list[str]] = {}
+    for name, value in request.headers:  # one pass: three names out of a dozen or more
+        name = name.lower()
+        if name in ROOT_HEADERS:
+            found.setdefault(name, []).append(value)
     roots = []
     for name in URL_HEADERS:
-        for value in request.header_values(name):
-            if value.strip() and value.strip() != "null":  # sandboxed frames send "Origin: null"
-                roots.append(Child((f"header.{name}",), value.strip(), name))
-    for header in request.header_values("cookie"):
-        roots += cookie_roots(header)
+        for value in found.get(name, ()):
+            value = value.strip()
+            if value and value != "null":  # sandboxed frames send "Origin: null"
+                roots.append(Child((f"header.{name}",), value, name))
+    for header in found.get("cookie", ()):
+        cookies = _COOKIE_ROOTS.get(header)
+        if cookies is None:
+            cookies = tuple(cookie_roots(header))
+            if len(header) <= MEMO_MAX_TEXT:
+                _COOKIE_ROOTS.put(header, cookies)
+        roots += cookies
     return roots
 
 

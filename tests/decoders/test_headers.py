@@ -41,3 +41,18 @@ def test_mixpanel_cookie_holding_urlencoded_json_is_unpacked():
 
 def test_malformed_cookie_pieces_are_skipped_not_fatal():
     assert [c.steps for c in cookie_roots("=novalue; ; flag; a=; b=2")] == [("cookie.b",)]
+
+
+def test_roots_come_referer_origin_then_cookies_whatever_the_order_sent():
+    from pixelguard_addon.decoders.headers import header_roots
+    from pixelguard_addon.model import CapturedRequest
+
+    request = CapturedRequest("GET", "https://t.example/", headers=(
+        ("Cookie", "a=1; b=2"), ("Origin", "https://p.example"), ("X-Other", "x"),
+        ("referer", " https://p.example/page "), ("cookie", "c=3"), ("Referer", "https://p.example/second")))
+    expected = [("header.referer",), ("header.referer",), ("header.origin",), ("cookie.a",), ("cookie.b",), ("cookie.c",)]
+    for _ in range(2):  # the second time, the cookies come from memory
+        roots = header_roots(request)
+        assert [root.steps for root in roots] == expected
+        assert [root.value for root in roots] == ["https://p.example/page", "https://p.example/second",
+                                                  "https://p.example", "1", "2", "3"]
