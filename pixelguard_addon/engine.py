@@ -124,8 +124,8 @@ class Engine:
         settled = self._settled(request, address)
         if settled is None:
             return self._inspect_in_full(request, page_url, address)
-        if settled_key is not None:
-            self._first_party_urls.put(settled_key, address[:2])
+        if settled_key is not None and len(request.url) + len(page_url or "") <= MEMO_MAX_TEXT:
+            self._first_party_urls.put(settled_key, address[:2])  # the URLs are the sender's: short ones only
         return settled
 
     def _address(self, request: CapturedRequest, page_url: str | None):

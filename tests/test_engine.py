@@ -294,6 +294,15 @@ def test_a_first_party_request_settled_from_memory_is_the_inspection_in_full():
     assert vars(quick).keys() == vars(full).keys()
 
 
+def test_only_short_first_party_urls_are_remembered():
+    engine_ = Engine(parse_policy(POLICY))
+    page = "https://www.mercy.example.org/"
+    engine_.inspect(request("https://www.mercy.example.org/a.js", page_url=page))
+    engine_.inspect(request("https://www.mercy.example.org/b.js?" + "x" * 4000, page_url=page))
+    assert len(engine_._first_party_urls) == 1
+    assert engine_.inspect(request("https://www.mercy.example.org/b.js?" + "x" * 4000, page_url=page)).first_party
+
+
 def test_a_session_cookie_is_learnt_from_a_first_party_request_settled_from_memory():
     policy = parse_policy(POLICY.replace("ignore_hosts", "session_cookies = [\"MyChartSession\"]\nignore_hosts"))
     engine_ = Engine(policy)
