@@ -305,7 +305,19 @@ class PixelGuard:
         self.session.record_action(action)
         if findings or decision.reasons:
             masked = findings[0].url if findings else mask_url(inspection.request.url)  # masked once already
-            log.log(ALERT, "pixelguard %s: %s %s: %s", action, inspection.request.method, masked, comment)
+            _alert(action, inspection.request.method, masked, comment)
+
+
+def _alert(*args: str) -> None:
+    """`log.log(ALERT, ALERT_FORMAT, *args)` for a flow pixelguard acted on, without logging's
+    walk up the stack to find the caller, which it does for every record made the usual way:
+    one alert per flagged flow makes it one of the proxy's costs."""
+    if log.isEnabledFor(ALERT):
+        log.handle(log.makeRecord(log.name, ALERT, __file__, _ALERT_LINE, ALERT_FORMAT, args, None, "_report"))
+
+
+ALERT_FORMAT = "pixelguard %s: %s %s: %s"
+_ALERT_LINE = _alert.__code__.co_firstlineno
 
 
 def _gap_comment(inspection: Inspection, decision: Decision) -> str:

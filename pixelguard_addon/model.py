@@ -253,9 +253,12 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         # Every field is a scalar or a tuple of str: no deep copy (asdict) needed, and the
-        # live proxy calls this for every finding.
-        values = self.__dict__
-        data = {name: values[name] for name in _FINDING_FIELDS}
+        # live proxy calls this for every finding. Every way of making a Finding (__init__,
+        # build, replace, copy, pickle) leaves its dict holding the fields in field order, so
+        # a copy of it is the dict, in the order reports print.
+        data = self.__dict__.copy()
+        if len(data) != len(_FINDING_FIELDS):  # anything else set on it stays out
+            data = {name: data[name] for name in _FINDING_FIELDS}
         data["sensitive_tags"] = list(self.sensitive_tags)
         if not self.revealed:  # absent, not empty: a default report has no place for raw values
             del data["revealed"]
@@ -268,14 +271,17 @@ class Finding:
         the instance's dict in one call. Every field without a default must be given; an
         unknown name is refused, as __init__ would."""
         finding = object.__new__(cls)
-        if values.keys() == _FINDING_NAMES:  # every field given, as the engine does: a copy is the dict
-            object.__setattr__(finding, "__dict__", values.copy())
+        ordered = _FINDING_ORDER.copy()  # the fields in field order, as __init__ sets them
+        if values.keys() == _FINDING_NAMES:  # every field given, as the engine does
+            ordered.update(values)
+            object.__setattr__(finding, "__dict__", ordered)
             return finding
         if not _FINDING_REQUIRED <= values.keys() <= _FINDING_NAMES:
             raise TypeError(f"Finding.build: missing {sorted(_FINDING_REQUIRED - values.keys())}, "
                             f"unknown {sorted(values.keys() - _FINDING_NAMES)}")
-        finding.__dict__.update(_FINDING_DEFAULTS)
-        finding.__dict__.update(values)
+        ordered.update(_FINDING_DEFAULTS)
+        ordered.update(values)
+        object.__setattr__(finding, "__dict__", ordered)
         return finding
 
     @classmethod
@@ -288,5 +294,6 @@ class Finding:
 
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _FINDING_NAMES = frozenset(_FINDING_FIELDS)
+_FINDING_ORDER = dict.fromkeys(_FINDING_FIELDS)
 _FINDING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Finding) if f.default is not dataclasses.MISSING}
 _FINDING_REQUIRED = _FINDING_NAMES - _FINDING_DEFAULTS.keys()

@@ -155,7 +155,18 @@ def test_flag_marks_comments_records_and_alerts(guard, caplog):
     assert json.loads(json.dumps(record)) == record
     alerts = [r for r in caplog.records if r.levelno == ALERT]
     assert len(alerts) == 1 and "www.facebook.com/tr/" in alerts[0].getMessage()
+    assert alerts[0].getMessage().startswith("pixelguard flagged: GET https://www.facebook.com/tr/?id=•••")
+    assert alerts[0].name == "pixelguard_addon.addon" and alerts[0].pathname.endswith("addon.py")
+    assert alerts[0].levelname == logging.getLevelName(ALERT) and alerts[0].exc_info is None
     assert EMAIL not in caplog.text and "ida.test%40" not in caplog.text
+
+
+def test_no_alert_record_is_made_below_the_loggers_level(guard, caplog):
+    addon, _ = guard
+    with caplog.at_level(logging.WARNING, logger="pixelguard_addon"):
+        flow = run(addon, make_flow(LEAK))
+    assert flow.marked == ":warning:"  # still flagged, marked and commented
+    assert not [r for r in caplog.records if r.levelno == ALERT]
 
 
 def test_metadata_survives_a_flow_file(guard):

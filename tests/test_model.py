@@ -32,6 +32,27 @@ def test_build_with_every_field_makes_the_finding_init_makes_and_keeps_no_link_t
         built.severity = "low"
 
 
+def test_every_way_of_making_a_finding_gives_to_dict_in_field_order():
+    import copy
+
+    fields = [field.name for field in dataclasses.fields(Finding)]
+    every = {name: getattr(Finding(**REQUIRED), name) for name in fields}
+    shuffled = dict(reversed(list({**every, "revealed": "raw", "index": 4}.items())))  # the engine's order is its own
+    made = Finding(**REQUIRED, revealed="raw")
+    findings = [made, Finding.build(dict(reversed(list(REQUIRED.items())))), Finding.build(shuffled),
+                dataclasses.replace(made, severity="low"), copy.copy(made), pickle.loads(pickle.dumps(made)),
+                Finding.from_dict(made.to_dict())]
+    for finding in findings:
+        shown = [name for name in fields if finding.revealed or name != "revealed"]
+        data = finding.to_dict()
+        assert list(data) == shown and data == {name: getattr(finding, name) if name != "sensitive_tags"
+                                                else list(finding.sensitive_tags) for name in shown}
+    assert "revealed" not in Finding(**REQUIRED).to_dict()  # absent, not empty
+    extra = Finding(**REQUIRED)
+    object.__setattr__(extra, "cached", "x")  # anything set beside the fields stays out
+    assert list(extra.to_dict()) == [name for name in fields if name != "revealed"]
+
+
 @pytest.mark.parametrize("values", [
     {k: v for k, v in REQUIRED.items() if k != "evidence"},
     {**REQUIRED, "evidense": "typo"},
