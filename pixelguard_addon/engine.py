@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .catalog import Catalog, Vendor, load_catalog, patterns_dir
@@ -15,7 +16,7 @@ from .masking import mask_url
 from .memo import MEMO_MAX_KEY, MEMO_MAX_TEXT, Memo, RecentMap
 from .detectors import build_detectors
 from .detectors.base import FieldContext, RequestContext, context_key_of
-from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank
+from .model import CapturedRequest, Decoded, Field, Finding, Match, severity_rank, tuple_maker
 from .policy import Policy, PolicyError
 from .signatures import request_params
 from .profiles import load_profiles
@@ -54,6 +55,19 @@ class Inspection:
     @property
     def fully_inspected(self) -> bool:
         return not self.partial and not self.undecodable
+
+
+class Address(NamedTuple):
+    """Who a request is for, known before it is decoded."""
+
+    site: str
+    page_host: str | None
+    own_site: bool  # the request's site is the page's, or a declared first party
+    vendor: Vendor | None
+    via_signature: bool  # the vendor was known by its endpoint signature, not its host
+
+
+_new_address = tuple_maker(Address)
 
 
 class Engine:
@@ -105,8 +119,8 @@ class Engine:
         """Whether `inspect` would call `request` first party, without decoding it. The live
         proxy asks before the body has arrived: a vendor signature in the body is then not seen
         (the full inspection still sees it)."""
-        _, _, own_site, vendor, _ = self._address(request, page_url_of(request))
-        return vendor is None and own_site
+        address = self._address(request, page_url_of(request))
+        return address.vendor is None and address.own_site
 
     def inspect(self, request: CapturedRequest) -> Inspection:
         host = request.host
@@ -125,29 +139,28 @@ class Engine:
         if settled is None:
             return self._inspect_in_full(request, page_url, address)
         if settled_key is not None and len(request.url) + len(page_url or "") <= MEMO_MAX_TEXT:
-            self._first_party_urls.put(settled_key, address[:2])  # the URLs are the sender's: short ones only
+            # the URLs are the sender's: short ones only
+            self._first_party_urls.put(settled_key, (address.site, address.page_host))
         return settled
 
-    def _address(self, request: CapturedRequest, page_url: str | None):
-        """(site, page host, own site, vendor, via signature): who the request is for."""
+    def _address(self, request: CapturedRequest, page_url: str | None) -> Address:
         host = request.host
         page_host = urlsplit(page_url).hostname if page_url else None
         own_site = is_first_party(host, self.first_party_sites, page_host)
-        return (site_of(host), page_host, own_site, *self._vendor_of(request))
+        return _new_address((site_of(host), page_host, own_site, *self._vendor_of(request)))
 
-    def _settled(self, request: CapturedRequest, address) -> Inspection | None:
-        site, page_host, own_site, vendor, _ = address
+    def _settled(self, request: CapturedRequest, address: Address) -> Inspection | None:
         # A known tracker is never first party, whatever the page or host: that is the leak.
-        if vendor is not None or not own_site:
+        if address.vendor is not None or not address.own_site:
             return None
-        self._remember_session(request, page_host)
-        return _settled_inspection(request, site, first_party=True)
+        self._remember_session(request, address.page_host)
+        return _settled_inspection(request, address.site, first_party=True)
 
-    def _inspect_in_full(self, request: CapturedRequest, page_url: str | None, address) -> Inspection:
-        site, _, own_site, vendor, via_signature = address
-        inspection = Inspection(request=request, site=site, vendor=vendor)
-        if via_signature:
-            inspection.gateway = f"{'first-party gateway' if own_site else 'gateway'} {request.host}"
+    def _inspect_in_full(self, request: CapturedRequest, page_url: str | None, address: Address) -> Inspection:
+        vendor = address.vendor
+        inspection = Inspection(request=request, site=address.site, vendor=vendor)
+        if address.via_signature:
+            inspection.gateway = f"{'first-party gateway' if address.own_site else 'gateway'} {request.host}"
         vendor_decoders = vendor.decoders if vendor else ()
         decoded = decode_request(request, self.limits, vendor_decoders, self._seen_values)
         inspection.partial, inspection.undecodable = decoded.partial, decoded.undecodable

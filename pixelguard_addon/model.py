@@ -91,12 +91,10 @@ class CapturedRequest:
 
     @computed_once
     def _headers_by_name(self) -> dict[str, tuple[str, ...]]:
-        by_name: dict[str, tuple[str, ...]] = {}
+        by_name: dict[str, list[str]] = {}
         for key, value in self.headers:
-            name = key.lower()
-            values = by_name.get(name)
-            by_name[name] = (value,) if values is None else (*values, value)
-        return by_name
+            by_name.setdefault(key.lower(), []).append(value)
+        return {key: tuple(values) for key, values in by_name.items()}
 
     # Asked for many times per inspection; the URL never changes (frozen).
     @computed_once

@@ -32,7 +32,7 @@ def walk_url(request: CapturedRequest, walker: Walker) -> None:
 
 
 def walk_headers(request: CapturedRequest, walker: Walker) -> None:
-    walker.walk_all(header_roots(request))
+    walker.walk_all(header_roots(request, walker.seen))
 
 
 REQUEST_PARTS: tuple[tuple[str, Callable[[CapturedRequest, Walker], None]], ...] = (

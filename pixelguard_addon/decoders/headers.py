@@ -11,12 +11,13 @@ from .base import Child
 
 URL_HEADERS = ("referer", "origin")
 ROOT_HEADERS = frozenset((*URL_HEADERS, "cookie"))
-# A Cookie header → its roots: a browser sends the same cookies with every request to a host.
-_COOKIE_ROOTS = RecentMap()
+COOKIES = object()  # (COOKIES, a Cookie header) → its roots, in the walker's memo of values seen
 
 
-def header_roots(request: CapturedRequest) -> list[Child]:
-    """Referer values, then Origin values, then every cookie, each in the order sent."""
+def header_roots(request: CapturedRequest, seen: RecentMap | None = None) -> list[Child]:
+    """Referer values, then Origin values, then every cookie, each in the order sent. `seen`:
+    the walker's memo, where a Cookie header's roots are kept (a browser sends the same cookies
+    with every request to a host)."""
     found: dict[str, list[str]] = {}
     for name, value in request.headers:  # one pass: three names out of a dozen or more
         name = name.lower()
@@ -29,11 +30,11 @@ def header_roots(request: CapturedRequest) -> list[Child]:
             if value and value != "null":  # sandboxed frames send "Origin: null"
                 roots.append(Child((f"header.{name}",), value, name))
     for header in found.get("cookie", ()):
-        cookies = _COOKIE_ROOTS.get(header)
+        cookies = seen.get((COOKIES, header)) if seen is not None else None
         if cookies is None:
             cookies = tuple(cookie_roots(header))
-            if len(header) <= MEMO_MAX_TEXT:
-                _COOKIE_ROOTS.put(header, cookies)
+            if seen is not None and len(header) <= MEMO_MAX_TEXT:  # the sender's text: short ones only
+                seen.put((COOKIES, header), cookies)
         roots += cookies
     return roots
 

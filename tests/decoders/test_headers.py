@@ -51,8 +51,13 @@ def test_roots_come_referer_origin_then_cookies_whatever_the_order_sent():
         ("Cookie", "a=1; b=2"), ("Origin", "https://p.example"), ("X-Other", "x"),
         ("referer", " https://p.example/page "), ("cookie", "c=3"), ("Referer", "https://p.example/second")))
     expected = [("header.referer",), ("header.referer",), ("header.origin",), ("cookie.a",), ("cookie.b",), ("cookie.c",)]
+    from pixelguard_addon.memo import RecentMap
+
+    seen = RecentMap()
     for _ in range(2):  # the second time, the cookies come from memory
-        roots = header_roots(request)
+        roots = header_roots(request, seen)
         assert [root.steps for root in roots] == expected
         assert [root.value for root in roots] == ["https://p.example/page", "https://p.example/second",
                                                   "https://p.example", "1", "2", "3"]
+        assert len(seen) == 2  # one entry per Cookie header
+    assert header_roots(request) == roots  # without a memo, the same
