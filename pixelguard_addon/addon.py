@@ -18,6 +18,7 @@ from mitmproxy import command, ctx, exceptions, http, types
 from mitmproxy.log import ALERT
 
 from . import flow_actions, log_routing
+from .alerts import AlertLog
 from .capture.flows import captured_message, captured_request, pretty_url
 from .catalog import PatternsError
 from .engine import Engine, Inspection
@@ -67,6 +68,7 @@ class PixelGuard:
         self.max_body = MAX_INSPECTED_BODY
         self._index = itertools.count()
         self._log_routing: log_routing.UnheardLegacyEvents | None = None
+        self.alerts = AlertLog(log, ALERT, ALERT_FORMAT)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -91,6 +93,7 @@ class PixelGuard:
                 self._log_routing = None
 
     def _finish(self) -> None:
+        self.alerts.flush()
         if self.settings is None:
             return
         log.info(self.session.summary(self.settings.threshold, self.settings.mode))
@@ -266,6 +269,7 @@ class PixelGuard:
     def summary(self) -> None:
         """Log the session summary (findings by vendor and page, requests not inspected)."""
         settings = self._ready()
+        self.alerts.flush()  # the alerts it counts come first
         log.info(self.session.summary(settings.threshold, settings.mode))
 
     # --- helpers -------------------------------------------------------------------------
@@ -305,19 +309,10 @@ class PixelGuard:
         self.session.record_action(action)
         if findings or decision.reasons:
             masked = findings[0].url if findings else mask_url(inspection.request.url)  # masked once already
-            _alert(action, inspection.request.method, masked, comment)
-
-
-def _alert(*args: str) -> None:
-    """`log.log(ALERT, ALERT_FORMAT, *args)` for a flow pixelguard acted on, without logging's
-    walk up the stack to find the caller, which it does for every record made the usual way:
-    one alert per flagged flow makes it one of the proxy's costs."""
-    if log.isEnabledFor(ALERT):
-        log.handle(log.makeRecord(log.name, ALERT, __file__, _ALERT_LINE, ALERT_FORMAT, args, None, "_report"))
+            self.alerts.alert(action, inspection.request.method, masked, comment)
 
 
 ALERT_FORMAT = "pixelguard %s: %s %s: %s"
-_ALERT_LINE = _alert.__code__.co_firstlineno
 
 
 def _gap_comment(inspection: Inspection, decision: Decision) -> str:

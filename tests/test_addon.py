@@ -1,4 +1,5 @@
 """The addon through mitmproxy's own test helpers: real options, real flows, hooks called directly."""
+import asyncio
 import gzip
 import io
 import json
@@ -156,7 +157,7 @@ def test_flag_marks_comments_records_and_alerts(guard, caplog):
     alerts = [r for r in caplog.records if r.levelno == ALERT]
     assert len(alerts) == 1 and "www.facebook.com/tr/" in alerts[0].getMessage()
     assert alerts[0].getMessage().startswith("pixelguard flagged: GET https://www.facebook.com/tr/?id=•••")
-    assert alerts[0].name == "pixelguard_addon.addon" and alerts[0].pathname.endswith("addon.py")
+    assert alerts[0].name == "pixelguard_addon.addon" and alerts[0].pathname.endswith("alerts.py")
     assert alerts[0].levelname == logging.getLevelName(ALERT) and alerts[0].exc_info is None
     assert EMAIL not in caplog.text and "ida.test%40" not in caplog.text
 
@@ -258,6 +259,26 @@ def test_summary_command_and_done_log_the_summary(guard, caplog):
     summaries = [r.getMessage() for r in caplog.records if "live proxy session (mode flag; 1 flagged)" in r.getMessage()]
     assert len(summaries) == 2 and "FAIL: 2" in summaries[0]
 
+
+@pytest.mark.parametrize("ending", ["summary", "done"])
+def test_alerts_held_in_a_running_proxy_come_out_before_the_summary(guard, caplog, ending):
+    """Inside mitmdump alerts are logged in short batches; the summary and shutdown flush them."""
+    addon, tctx = guard
+
+    async def browse():
+        run(addon, make_flow(LEAK))
+        run(addon, make_flow(SEGMENT, json.dumps({"userId": EMAIL}).encode(), JSON))
+        held = addon.alerts.pending
+        tctx.command(addon.summary) if ending == "summary" else addon.done()
+        return held
+
+    with caplog.at_level(logging.INFO):
+        assert asyncio.run(browse()) == 2
+    messages = [r.getMessage() for r in caplog.records if r.name == "pixelguard_addon.addon"]
+    alert_at = next(i for i, m in enumerate(messages) if m.startswith("pixelguard flagged: GET https://www.facebook.com/tr/"))
+    summary_at = next(i for i, m in enumerate(messages) if "live proxy session (mode flag; 2 flagged)" in m)
+    assert alert_at < summary_at
+    assert messages[alert_at].splitlines()[1].startswith("pixelguard flagged: POST https://api.segment.io/v1/t")
 
 # --- block mode ------------------------------------------------------------------------
 
