@@ -100,6 +100,9 @@ class Engine:
         self._applied = RecentMap()  # (id(match), authenticated, identifier) → (match, its profiled copy)
         self._key_roles = RecentMap()  # (key, vendor id) → the catalog's role for that payload key
         self._masked_pages = RecentMap()  # page URL → mask_url(page URL)
+        # (vendor id, host, path) → whether it is a collection hit (not a script load): a vendor's
+        # beacons go to a handful of paths, each tried against its path rules once
+        self._collection_hits = RecentMap()
         self._first_party_urls = RecentMap()  # (URL, page URL) of bodiless first-party requests → (site, page host)
         # (category, severity, authenticated, identifier) → the profile's verdict: categories
         # and severities come from the patterns and the policy, so this stays small unbounded
@@ -198,7 +201,7 @@ class Engine:
             vendor_id=vendor_id,
             vendor_known=vendor is not None,
             vendor_name=inspection.vendor_name,
-            is_known_tracker=bool(inspection.gateway) or _is_collection_hit(vendor, request),
+            is_known_tracker=bool(inspection.gateway) or self._is_collection_hit(vendor, request),
             page_urls=page_urls,
             titles=titles,
             session_hosts=self.session_hosts,
@@ -206,6 +209,17 @@ class Engine:
         for detector in self.request_detectors:
             located.extend(detector.detect_request(request_context))
         return self._merge(request, inspection, page_url, located)
+
+    def _is_collection_hit(self, vendor: Vendor | None, request: CapturedRequest) -> bool:
+        if vendor is None:
+            return False
+        key = (vendor.id, request.host, request.path)
+        hit = self._collection_hits.get(key)
+        if hit is None:
+            hit = _is_collection_hit(vendor, request)
+            if len(request.path) <= MEMO_MAX_TEXT:  # the sender's path: short ones only
+                self._collection_hits.put(key, hit)
+        return hit
 
     def _scan_fields(self, fields: list[Field], vendor: Vendor | None, vendor_id: str):
         """One pass over the fields: each field's role, the field detectors' matches, and the

@@ -69,6 +69,15 @@ def test_page_context_from_referer_needs_a_collection_endpoint(engine):
     assert hit.findings[0].chain == "page"
 
 
+def test_whether_a_path_is_a_collection_hit_is_remembered_per_vendor_host_and_path(engine):
+    page = "https://www.mercy.example.org/conditions/hiv"
+    visits = ["https://connect.facebook.net/en_US/fbevents.js", "https://www.facebook.com/tr/?id=1&ev=PageView",
+              "https://connect.facebook.net/en_US/fbevents.js?v=2", "https://www.facebook.com/tr/?id=2&ev=Lead"]
+    for _ in range(2):  # the second time round from the memo
+        assert [bool(engine.inspect(request(url, page_url=page)).findings) for url in visits] == [False, True, False, True]
+    assert len(engine._collection_hits) == 2
+
+
 def test_authenticated_page_context(engine):
     hit = engine.inspect(request("https://www.facebook.com/tr/?id=1&ev=PageView",
                                  headers=[("Referer", "https://www.mercy.example.org/portal/messages")]))
