@@ -4,19 +4,20 @@
 A realistic mix goes through a real mitmdump: mostly first-party static assets, about 20%
 tracker beacons (the bundled demo session's tracker requests: Meta Pixel, GA4 batches,
 Segment JSON, session replay…). A tiny routing script sends every request, tracker hosts
-included, to a local threaded HTTP server that answers 204, so nothing leaves the machine
-and both runs do the same network work. Empty answers and no flow lines printed
-(flow_detail=0), over plain HTTP (mitmdump at its leanest, where the addon's share is as large
-as it gets) and over HTTPS (as a browser reaches a portal and its trackers: a CONNECT tunnel
-per client and host, mitmproxy's CA trusted, TLS to the upstream too). Prints requests/s,
-p50/p99 latency and the addon's overhead four ways: separate mitmdump runs with and without it
-(and, for reference, with a script that does nothing: mitmproxy's own cost of any addon);
-pixelguard switched on and off every BLOCK requests inside one mitmdump; two mitmdumps, with and
-without it, side by side on one CPU, the mix sent to each in turn every BLOCK requests (the VM's
-speed drifts over minutes, two blocks a second apart share it; clients keep their connections
-between blocks); and its hooks alone, in process. Bounded: a fixed number of requests per run.
-PG_BENCH_SCHEMES ("http https"), PG_BENCH_ROUNDS, PG_BENCH_PAIRS, PG_BENCH_BLOCK and
-PG_BENCH_REQUESTS size it.
+included, to a local threaded HTTP server, so nothing leaves the machine and both runs do the
+same network work. No flow lines printed (flow_detail=0). Three runs: over plain HTTP with empty
+answers (204: mitmdump at its leanest, where the addon's share is as large as it gets); over
+HTTPS with empty answers (as a browser reaches a portal and its trackers: a CONNECT tunnel per
+client and host, mitmproxy's CA trusted, TLS to the upstream too); and over HTTPS with real
+answers (first-party assets with bodies sized as the median web page's, trackers 204). Prints
+requests/s, p50/p99 latency and the addon's overhead four ways: separate mitmdump runs with and
+without it (and, for reference, with a script that does nothing: mitmproxy's own cost of any
+addon); pixelguard switched on and off every BLOCK requests inside one mitmdump; two mitmdumps,
+with and without it, side by side on one CPU, the mix sent to each in turn every BLOCK requests
+(the VM's speed drifts over minutes, two blocks a second apart share it; clients keep their
+connections between blocks); and its hooks alone, in process. Bounded: a fixed number of
+requests per run. PG_BENCH_SCHEMES ("http https https+answers"), PG_BENCH_ROUNDS,
+PG_BENCH_PAIRS, PG_BENCH_BLOCK and PG_BENCH_REQUESTS size it.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ ROUNDS = int(os.environ.get("PG_BENCH_ROUNDS", "6"))
 TRACKER_SHARE = 0.2
 # plain HTTP and HTTPS (mitmproxy's CA on the client side, TLS to the upstream too): a patient
 # portal and its trackers are HTTPS, and TLS is part of mitmdump's own work
-SCHEMES = os.environ.get("PG_BENCH_SCHEMES", "http https").split()
+# ("+answers": the assets' answers carry bodies sized as a real page's, see ASSET_BYTES)
+SCHEMES = os.environ.get("PG_BENCH_SCHEMES", "http https https+answers").split()
 ROUTE_SCRIPT = """\
 import os
 PORT, SCHEME = int(os.environ["PG_BENCH_UPSTREAM"]), os.environ["PG_BENCH_UPSTREAM_SCHEME"]
@@ -126,17 +128,51 @@ DEMO = files("pixelguard_addon") / "demo"
 ASSETS = ["/static/app.js", "/static/app.css", "/static/logo.svg", "/img/hero.jpg", "/fonts/inter.woff2",
           "/api/session", "/static/vendor.js", "/favicon.ico"]
 FIRST_PARTY = "portal.mercyvalley-health.test"  # the demo policy's first-party site
+# Answer sizes for the "real answers" run, by the asset's extension: the Web Almanac 2024 median
+# desktop page (Page Weight chapter: JavaScript 613 KB in 24 requests, images 1,054 KB in 18,
+# fonts 131 KB, CSS 78 KB), rounded down; small images and the session API kept small. The
+# assets above average 21 KB, the median page 37 KB a request: mitmdump's own work is
+# understated, the addon's share overstated. Trackers answer 204, as beacons do.
+ASSET_BYTES = {".js": 25_000, ".css": 15_000, ".svg": 5_000, ".jpg": 55_000, ".woff2": 30_000,
+               ".ico": 5_000, "": 1_000}
+ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
+               ".woff2": "font/woff2", ".ico": "image/x-icon", "": "application/json"}
+
+
+def asset_answer(host: str, path: str) -> tuple[int, str, bytes]:
+    """(status, content type, body) of the "real answers" upstream: a first-party asset's body
+    sized as the median page's; 204 for everything else (tracker beacons)."""
+    if host.split(":")[0] != FIRST_PARTY:
+        return 204, "", b""
+    extension = os.path.splitext(urlsplit(path).path)[1]
+    size = ASSET_BYTES.get(extension, ASSET_BYTES[""])
+    return 200, ASSET_TYPES.get(extension, ASSET_TYPES[""]), _FILLER[:size]
+
+
+# Incompressible (already compressed images and fonts, precompressed scripts): what mitmdump
+# relays, untouched, since nothing asks it to decode an answer.
+_FILLER = os.urandom(max(ASSET_BYTES.values()))
 
 
 class Upstream(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm the body would wait for
+    # the proxy's delayed ACK (40 ms on Linux) on every kept-alive connection.
+    disable_nagle_algorithm = True
 
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        self.send_response(204)
+        status, content_type, body = (asset_answer(self.headers.get("Host", ""), self.path)
+                                      if self.server.real_answers else (204, "", b""))
+        self.send_response(status)
+        if status != 204:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if body:
+            self.wfile.write(body)
 
     do_GET = do_POST = do_HEAD = do_PUT = _answer
 
@@ -159,9 +195,10 @@ class Network:
         return [_Client(port, tls) for _ in range(CLIENTS)]
 
 
-def start_upstream(scheme: str, workdir: Path) -> ThreadingHTTPServer:
+def start_upstream(scheme: str, workdir: Path, real_answers: bool = False) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     server.daemon_threads = True
+    server.real_answers = real_answers
     if scheme == "https":
         context = certs.server_context(workdir, "upstream.bench.test", "upstream")
         server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -445,7 +482,8 @@ def main() -> None:
     mix = workload()
     third_party = sum(1 for _, url, _, _ in mix if urlsplit(url).hostname != FIRST_PARTY)
     print(f"mix: {len(mix)} requests per run ({WARMUP} warm-up), {third_party / len(mix):.0%} third-party "
-          f"requests (tracker beacons, fonts) from the demo session, {CLIENTS} keep-alive clients, upstream: local server answering 204")
+          f"requests (tracker beacons, fonts) from the demo session, {CLIENTS} keep-alive clients, upstream: a local server "
+          f"answering 204 (with real answers: first-party assets 200 with bodies)")
     print(f"mitmdump pinned to CPU {PROXY_CPU}, clients and upstream to CPU {DRIVER_CPU}" if PROXY_CPU is not None
           else "one CPU: mitmdump, clients and upstream share it")
     policy = str(DEMO / "policy.toml")
@@ -455,16 +493,20 @@ def main() -> None:
         (workdir / "noop.py").write_text(NOOP_SCRIPT)
         for scheme in SCHEMES:
             print(f"-- {SCHEME_TITLES[scheme]}")
-            server = start_upstream(scheme, workdir)
-            net = Network(scheme, server.server_port, certs.ca_cert_path(workdir / "conf"))
+            protocol, _, answers = scheme.partition("+")
+            server = start_upstream(protocol, workdir, real_answers=answers == "answers")
+            net = Network(protocol, server.server_port, certs.ca_cert_path(workdir / "conf"))
             try:
-                bench_scheme(workdir, net, policy, workload(scheme))
+                bench_scheme(workdir, net, policy, workload(protocol))
             finally:
                 server.shutdown()
 
 
-SCHEME_TITLES = {"http": "plain HTTP (mitmdump at its leanest)",
-                 "https": "HTTPS, as browsers reach a portal and its trackers (mitmproxy's CA; TLS to the upstream too)"}
+SCHEME_TITLES = {"http": "plain HTTP, empty answers (mitmdump at its leanest)",
+                 "https": "HTTPS, empty answers, as browsers reach a portal and its trackers (mitmproxy's CA; "
+                          "TLS to the upstream too)",
+                 "https+answers": "HTTPS, real answers: first-party assets with bodies sized as the median web "
+                                  "page's (Web Almanac 2024), trackers 204"}
 
 
 def bench_scheme(workdir: Path, net: Network, policy: str, mix: list) -> None:
