@@ -216,7 +216,7 @@ class Engine:
         key = (vendor.id, request.host, request.path)
         hit = self._collection_hits.get(key)
         if hit is None:
-            hit = _is_collection_hit(vendor, request)
+            hit = _hits_collection_endpoint(vendor, request)
             if len(request.path) <= MEMO_MAX_TEXT:  # the sender's path: short ones only
                 self._collection_hits.put(key, hit)
         return hit
@@ -401,7 +401,7 @@ def _settled_inspection(request: CapturedRequest, site: str, first_party: bool =
     return inspection
 
 
-def _is_collection_hit(vendor: Vendor | None, request: CapturedRequest) -> bool:
+def _hits_collection_endpoint(vendor: Vendor | None, request: CapturedRequest) -> bool:
     """A hit on the vendor's collection endpoint, not a script load or another service on a shared
     host (www.google.com serves ads conversions and also maps): only such a hit ties the page the
     visitor is on to the vendor by itself, through the visitor's IP."""
