@@ -401,11 +401,11 @@ def _settled_inspection(request: CapturedRequest, site: str, first_party: bool =
     return inspection
 
 
-def _hits_collection_endpoint(vendor: Vendor | None, request: CapturedRequest) -> bool:
+def _hits_collection_endpoint(vendor: Vendor, request: CapturedRequest) -> bool:
     """A hit on the vendor's collection endpoint, not a script load or another service on a shared
     host (www.google.com serves ads conversions and also maps): only such a hit ties the page the
     visitor is on to the vendor by itself, through the visitor's IP."""
-    if vendor is None or vendor.is_script(request.path, request.host):
+    if vendor.is_script(request.path, request.host):
         return False
     return vendor.is_endpoint(request.path, request.host) or not vendor.endpoints
 
